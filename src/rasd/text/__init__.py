@@ -1,0 +1,1 @@
+"""Text utilities: normalisation with offsets, segmentation, lexicon matching."""

@@ -1,0 +1,134 @@
+"""Phrase matching over normalised Arabic text, aware of clitics.
+
+Lexicons (actors, triggers, places, reporting verbs...) are compiled once into an Aho-Corasick
+automaton (pyahocorasick). A hit counts only when it sits on word boundaries, where the word may
+carry proclitics in front (و ف ب ل ك and the article ال, with ل + ال written لل) and, where the
+lexicon allows it, a suffix from a small closed set (pronouns, plural endings). This is how
+"بمدينة إدلب", "لجبل الزاوية" and "والجيش السوري" all find their lexicon entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import ahocorasick
+
+from rasd.text.normalize import normalize_key
+
+T = TypeVar("T")
+
+ARTICLE = "ال"
+CONJUNCTIONS = ("", "و", "ف")
+PREPOSITIONS = ("", "ب", "ل", "ك")
+
+
+def _valid_prefixes() -> tuple[frozenset[str], frozenset[str]]:
+    """Prefix chains allowed before a word: (without article, ending in the article)."""
+    bare, with_article = set(), set()
+    for conj in CONJUNCTIONS:
+        for prep in PREPOSITIONS:
+            bare.add(conj + prep)
+            with_article.add(conj + ("لل" if prep == "ل" else prep + ARTICLE))
+    return frozenset(bare), frozenset(with_article)
+
+
+BARE_PREFIXES, ARTICLE_PREFIXES = _valid_prefixes()
+PRONOUN_SUFFIXES = frozenset({"ه", "ها", "هم", "هما", "هن", "ي", "نا", "كم"})
+
+
+def is_word_char(ch: str) -> bool:
+    return ch.isalnum() and ch != "_"
+
+
+def strip_clitics(word: str) -> str:
+    """The word without its longest valid proclitic chain (keeps at least two letters)."""
+    for length in range(min(4, len(word) - 2), 0, -1):
+        head = word[:length]
+        if head in ARTICLE_PREFIXES or head in BARE_PREFIXES:
+            return word[length:]
+    return word
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[T]):
+    start: int  # normalised offsets of the phrase itself (clitic prefix excluded)
+    end: int
+    key: str
+    payloads: tuple[T, ...]
+
+
+class PhraseMatcher(Generic[T]):
+    """Find lexicon phrases in normalised text.
+
+    `entries` are (phrase, payload) pairs; phrases are normalised here. A phrase written with the
+    article also matches without it after a preposition (للجيش → الجيش). `suffixes` lists word
+    endings that may follow the phrase inside its last word (e.g. pronoun suffixes for verbs).
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, T]], suffixes: Iterable[str] = ()) -> None:
+        self._payloads: dict[str, list[T]] = {}
+        for phrase, payload in entries:
+            key = normalize_key(phrase)
+            if key:
+                self._payloads.setdefault(key, []).append(payload)
+        self.suffixes = frozenset(suffixes)
+        self._automaton = ahocorasick.Automaton()
+        for key, payloads in self._payloads.items():
+            self._add(key, key, tuple(payloads), False)
+            if key.startswith(ARTICLE) and len(key) > 4:
+                self._add(key[2:], key, tuple(payloads), True)
+        if len(self._automaton):
+            self._automaton.make_automaton()
+
+    def _add(self, surface: str, key: str, payloads: tuple, stripped: bool) -> None:
+        existing = self._automaton.get(surface, None)
+        if existing is not None and not existing[2]:
+            return  # a real entry wins over an article-stripped variant
+        self._automaton.add_word(surface, (key, payloads, stripped, len(surface)))
+
+    def __len__(self) -> int:
+        return len(self._payloads)
+
+    def keys(self) -> list[str]:
+        return list(self._payloads)
+
+    def find_all(self, text: str) -> list[Match[T]]:
+        """Every boundary-respecting hit, possibly overlapping."""
+        if not len(self._automaton):
+            return []
+        hits: list[Match[T]] = []
+        n = len(text)
+        for last, (key, payloads, stripped, length) in self._automaton.iter(text):
+            start, end = last - length + 1, last + 1
+            if end < n and is_word_char(text[end]):
+                tail_end = end
+                while tail_end < n and is_word_char(text[tail_end]):
+                    tail_end += 1
+                if text[end:tail_end] not in self.suffixes:
+                    continue
+            token_start = start
+            while token_start > 0 and is_word_char(text[token_start - 1]):
+                token_start -= 1
+            prefix = text[token_start:start]
+            if stripped:
+                if prefix not in ARTICLE_PREFIXES and prefix not in BARE_PREFIXES:
+                    continue
+                if prefix.endswith("لل") or prefix.endswith("ال"):
+                    start -= 2 if prefix.endswith("ال") else 1
+            elif prefix and prefix not in BARE_PREFIXES and (key.startswith(ARTICLE) or prefix not in ARTICLE_PREFIXES):
+                continue
+            hits.append(Match(start, end, key, payloads))
+        return hits
+
+    def find(self, text: str) -> list[Match[T]]:
+        """Leftmost-longest non-overlapping hits, in text order."""
+        hits = sorted(self.find_all(text), key=lambda m: (m.start, -(m.end - m.start)))
+        chosen: list[Match[T]] = []
+        taken_until = -1
+        for hit in sorted(hits, key=lambda m: (-(m.end - m.start), m.start)):
+            if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+                chosen.append(hit)
+        del taken_until
+        return sorted(chosen, key=lambda m: m.start)

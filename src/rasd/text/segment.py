@@ -1,0 +1,65 @@
+"""Sentence and clause splitting over the normalised text, keeping offsets.
+
+Sentences end at . ! ? ؟ and line breaks (not at a dot between digits, e.g. 3.5). Clauses further
+split a sentence at ، ؛ and : so that attribution and event arguments can be read clause by clause.
+Quotes «» and "" do not stop a sentence: a quoted statement is read as part of the sentence that
+introduces it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?؟]+(?!\d)|\n+|(?<=\d)\.(?!\d)")
+_CLAUSE_END = re.compile(r"[،,؛;:]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str) -> list[Span]:
+    spans: list[Span] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        s, e = _trim(text, pos, m.end() if m.group(0)[0] != "\n" else m.start())
+        if e > s and any(c.isalnum() for c in text[s:e]):
+            spans.append(Span(s, e))
+        pos = m.end()
+    s, e = _trim(text, pos, len(text))
+    if e > s and any(c.isalnum() for c in text[s:e]):
+        spans.append(Span(s, e))
+    return spans
+
+
+def split_clauses(text: str, sentence: Span) -> list[Span]:
+    spans: list[Span] = []
+    pos = sentence.start
+    for m in _CLAUSE_END.finditer(text, sentence.start, sentence.end):
+        if text[m.start()] == "," and 0 < m.start() < len(text) - 1 and text[m.start() - 1].isdigit() and text[m.start() + 1].isdigit():
+            continue
+        s, e = _trim(text, pos, m.start())
+        if e > s:
+            spans.append(Span(s, e))
+        pos = m.end()
+    s, e = _trim(text, pos, sentence.end)
+    if e > s:
+        spans.append(Span(s, e))
+    return spans
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Word, number and punctuation tokens (clitics stay attached; the matcher handles them)."""
+    return [Span(m.start(), m.end()) for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
