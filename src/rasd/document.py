@@ -37,7 +37,11 @@ class Document:
     sources: list[Any] = field(default_factory=list)
     triggers: list[Any] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
+    figures: list[Any] = field(default_factory=list)
+    weapons: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    country_hint: str | None = None
+    attribution: Any = None
 
     def __post_init__(self) -> None:
         self.norm, self.starts, self.ends = normalize(self.text)

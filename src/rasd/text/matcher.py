@@ -43,8 +43,8 @@ def is_word_char(ch: str) -> bool:
 
 
 def strip_clitics(word: str) -> str:
-    """The word without its longest valid proclitic chain (keeps at least two letters)."""
-    for length in range(min(4, len(word) - 2), 0, -1):
+    """The word without its longest valid proclitic chain (keeps at least three letters)."""
+    for length in range(min(4, len(word) - 3), 0, -1):
         head = word[:length]
         if head in ARTICLE_PREFIXES or head in BARE_PREFIXES:
             return word[length:]

