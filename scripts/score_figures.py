@@ -57,11 +57,15 @@ def main(argv: list[str]) -> int:
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
+    seen: set[str] = set()
     for path in paths:
         if not path.exists():
             print(f"missing {path}", file=sys.stderr)
             continue
         for doc in load(path):
+            if doc["doc_id"] in seen:
+                continue
+            seen.add(doc["doc_id"])
             norm = normalize(doc["text"])[0]
             system = find_figures(norm)
             gold = [f for e in doc["events"] for f in e["figures"]]

@@ -13,7 +13,7 @@ from rich.console import Console
 from rasd.io.readers import read_path
 from rasd.pipeline import ExtractionError, extract
 
-app = typer.Typer(add_completion=False, help="rasd (رصد): Arabic conflict reports → source-attributed event data.")
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, help="rasd (رصد): Arabic conflict reports → source-attributed event data.")
 err = Console(stderr=True)
 
 

@@ -77,6 +77,7 @@ class _Lexicon:
     ordinals: dict[str, int]
     cardinals: dict[str, int]
     units: dict[str, tuple[str, int | None]]
+    named: dict[str, date | None]
     patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
 
 
@@ -96,6 +97,8 @@ def lexicon() -> _Lexicon:
                    if r["kind"] == "cardinal"},
         units={normalize_key(r["word"]): (r["unit"], int(r["count"]) if r["count"] else None)
                for r in _rows("dates_units.tsv")},
+        named={normalize_key(r["phrase"]): date.fromisoformat(r["date"]) if r["date"] else None
+               for r in _rows("dates_named.tsv")},
     )
     pre = r"(?<!\w)(?:[وف]?[بلك]?)"
     month = f"(?:{_alt(list(lex.months))})"
@@ -103,15 +106,18 @@ def lexicon() -> _Lexicon:
     year = r"(?:(?:من\s+)?(?:عام|العام|سنه|لعام)\s+)?(?P<year>\d{4})(?!\d)(?:\s*(?P<era>ه|هجريه|هجري|للهجره|م|ميلاديه|ميلادي)(?!\w))?"
     day = rf"(?P<day>(?<!\d)\d{{1,2}}(?!\d)|(?<!\w)(?:{_alt(list(lex.ordinals))}))"
     lex.patterns = [
+        ("named", re.compile(rf"{pre}(?P<body>{_alt(list(lex.named))})(?!\w)")),
         ("iso", re.compile(r"(?<![\d/.\-])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d/.\-]\d)")),
         ("dmy", re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4}|\d{2})(?![\d/.\-]*\d)")),
+        ("drange", re.compile(rf"(?<!\d)(?P<d1>\d{{1,2}})\s*(?:و|-|–|الي|حتي)\s*{day}\s+(?:من\s+)?(?:(?:شهر|الشهر)\s+)?"
+                              rf"{month_pair}(?!\w)(?:\s*[،,]?\s*{year})?")),
         ("dmonth", re.compile(rf"{day}\s+(?:من\s+)?(?:(?:شهر|الشهر)\s+)?{month_pair}(?!\w)(?:\s*[،,]?\s*{year}"
                               rf"|\s+(?:الماضي|المنصرم|الفائت|الجاري|الحالي|المقبل|القادم)(?!\w))?")),
         ("monthyear", re.compile(rf"{pre}{month_pair}(?!\w)\s*[،,]?\s*{year}")),
         ("monthrel", re.compile(rf"{pre}{month_pair}\s+(?P<mod>الماضي|المنصرم|الفائت|المقبل|القادم|الجاري|الحالي)(?!\w)")),
         ("monthonly", re.compile(rf"(?<!\w)[وفبل]?[بل]?(?P<body>(?:شهر|الشهر)\s+(?P<month>{month}))(?!\w)")),
         ("monthin", re.compile(rf"(?<!\w)[وف]?(?P<body>(?:في|خلال|مطلع|منتصف|اواخر|اوائل|بدايه|نهايه|حتي|منذ)\s+"
-                               rf"(?:(?:شهر|الشهر)\s+)?(?P<month>{_alt(lex.clear_months)}))(?!\w)")),
+                               rf"(?:(?:شهر|الشهر)\s+)?(?P<month>{_alt(lex.clear_months)})(?:\s*[/(\-]\s*{month}\s*\)?)?)(?!\w)")),
         ("ago", re.compile(rf"(?<!\w)[وف]?(?P<ago>قبل|منذ)\s+(?:(?:نحو|حوالي|قرابه|زهاء|اكثر\s+من|اقل\s+من)\s+)?"
                            rf"(?:(?P<n>\d+|{_alt(list(lex.cardinals))})\s+)?(?P<unit>{_alt(list(lex.units))})(?!\w)")),
         ("rel", re.compile(rf"{pre}(?P<rel>{_alt(list(lex.relative))})(?!\w)")),
@@ -136,15 +142,9 @@ class _Atom:
     data: dict = field(default_factory=dict)
 
 
-def _key(surface: str) -> str:
-    """Normalise a matched surface to its lexicon key (collapse spaces, لل -> ال)."""
-    key = " ".join(surface.split())
-    return key
-
-
 def _canon(table: dict, surface: str) -> str:
     """The lexicon key a matched surface stands for (للاسبوع -> الاسبوع)."""
-    key = _key(surface)
+    key = " ".join(surface.split())
     if key not in table and key.startswith("ل") and "ا" + key in table:
         return "ا" + key
     return key
@@ -170,10 +170,7 @@ def _hijri_to_greg(y: int, m: int, d: int) -> date | None:
 
 
 def _month_value(lex: _Lexicon, m: re.Match[str]) -> tuple[str, int]:
-    cal, mon = _lookup(lex.months, m.group("month"))
-    if cal == "hijri" and m.groupdict().get("month2"):  # "رمضان/يوليو": the Gregorian twin is easier
-        pass
-    return cal, mon
+    return _lookup(lex.months, m.group("month"))
 
 
 def _year_of(m: re.Match[str]) -> int | None:
@@ -269,9 +266,12 @@ def _make_atom(lex: _Lexicon, name: str, m: re.Match[str], norm: str, published:
         s = max(s, m.start())
     elif name == "ago":
         s = m.start("ago")
-    elif "body" in gd and name != "dmonth":
+    elif "body" in gd and name not in {"dmonth", "drange"}:
         s = m.start("body")
     before = norm[max(0, s - 40):s]
+    if name == "named":
+        d = lex.named.get(_canon(lex.named, m.group("body")))
+        return _Atom(s, e, "named", {"date": d})
     if name in {"iso", "dmy"}:
         y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
         if name == "dmy" and y < 100:
@@ -282,7 +282,7 @@ def _make_atom(lex: _Lexicon, name: str, m: re.Match[str], norm: str, published:
         if dt is None or not 1900 <= y <= 2100:
             return None
         return _Atom(s, e, "abs", {"date": dt, "bg": bool(_BACKGROUND_BEFORE.search(before))})
-    if name == "dmonth":
+    if name in {"dmonth", "drange"}:
         cal, mon = _month_value(lex, m)
         dtxt = m.group("day")
         day = int(dtxt) if dtxt.isdigit() else _lookup(lex.ordinals, dtxt)
@@ -297,7 +297,14 @@ def _make_atom(lex: _Lexicon, name: str, m: re.Match[str], norm: str, published:
         dt = _resolve_day_month(cal, mon, day, year, published)
         if dt is None:
             return None
-        return _Atom(s, e, "abs", {"date": dt, "bg": bool(_BACKGROUND_BEFORE.search(before))})
+        first = dt
+        if name == "drange":
+            first = _safe_date(dt.year, dt.month, int(m.group("d1"))) if cal != "hijri" else \
+                dt - timedelta(days=day - int(m.group("d1")))
+            if first is None or first >= dt:
+                return None
+        return _Atom(s, e, "abs", {"date": first, "end": dt, "bg": bool(_BACKGROUND_BEFORE.search(before)),
+                                   "no_year": year is None and cal != "hijri"})
     if name in {"monthyear", "monthrel", "monthonly", "monthin"}:
         cal, mon = _month_value(lex, m)
         mod = m.groupdict().get("mod")
@@ -321,11 +328,14 @@ def _make_atom(lex: _Lexicon, name: str, m: re.Match[str], norm: str, published:
         kind, unit, offset, part = lex.relative[rel]
         after = norm[e:e + 20]
         if rel == "اليوم":
-            if re.match(r"\s+(?:العالمي|الوطني|الدولي|الاول|الثاني|الثالث|الرابع|الخامس|التالي|السابق|نفسه|ذاته|الذي|"
-                        r"الموعود|الاخير|الوحيد|من\s+ايام)(?!\w)", after):
+            if re.match(r"\s+(?:العالمي|الوطني|الدولي|الاول|الثاني|الثالث|الرابع|الخامس|السادس|السابع|الثامن|"
+                        r"التاسع|العاشر|التالي|السابق|نفسه|ذاته|الذي|الموعود|الاخير|الوحيد|من\s+ايام)(?!\w)", after):
                 return None
-            if re.search(r"(?<!\w)(?:ذلك|هذا|ذات|نفس|مثل|الي|عين|صحيفه|جريده|موقع|قناه|روسيا|اخبار)\s+$", before):
+            if re.match(r"\s*[»)]", after) and re.search(r"[«(]\s*(?:\w+\s+)?$", before):  # «اليمن اليوم»: a name
                 return None
+            if re.search(r"(?<!\w)(?:ذلك|هذا|ذات|نفس|مثل|عين|صحيفه|جريده|موقع|قناه|روسيا|اخبار|المصري)\s+$", before):
+                return None
+        if rel in {"اليوم", "الان"}:
             if re.search(r"(?<!\w)(?:حتي|لغايه|الي)\s+$", before) and not re.search(r"(?:مساء|صباح|فجر|ظهر|ليل)\S*\s+$", before):
                 kind, unit = "until_today", "day"
         if rel == "الغد" and not re.search(r"(?<!\w)(?:في|صباح|مساء|يوم)\s+$", before):
@@ -424,13 +434,30 @@ def _resolve_group(g: list[_Atom], norm: str, published: date | None, warnings: 
             e2 = _hijri_to_greg(y + 1, 1, 1)
             return DateMention(start, end, s, e2 - timedelta(days=1) if e2 else None, 3, 5, "background", None)
         return DateMention(start, end, date(y, 1, 1), date(y, 12, 31), 3, 5, "background", None)
+    if first.type == "named":
+        d = first.data["date"]
+        return DateMention(start, end, d, d, 1, 1, "background", None)
     if first.type == "ago":
         return _resolve_ago(first, published)
     if abss:
         d = abss[0].data["date"]
+        if wds and abss[0].data.get("no_year") and d.weekday() != wds[0].data["wd"]:
+            # "الأحد 5 مايو" without a year: the weekday tells which year (the nearest that fits)
+            for dy in (1, -1, 2, -2):
+                alt = _safe_date(d.year + dy, d.month, d.day)
+                if alt and alt.weekday() == wds[0].data["wd"]:
+                    shift = alt - d
+                    abss[0].data = {**abss[0].data, "date": alt, "end": abss[0].data["end"] + shift}
+                    d = alt
+                    break
         if wds and d.weekday() != wds[0].data["wd"]:
             warnings.append(f"weekday {WEEKDAY_NAMES[wds[0].data['wd']]} does not match the written date {d.isoformat()}")
         kind = "background" if abss[0].data["bg"] else "absolute"
+        last = abss[0].data.get("end") or d
+        if last > d:
+            days = (last - d).days + 1
+            return DateMention(start, end, d, last, 1, 2 if days <= 6 else 3 if days <= 7 else 4,
+                               "background" if kind == "background" else "span", part)
         return DateMention(start, end, d, d, 1, 1, kind, part)
     if len(wds) == 2 and published is not None:  # ليل الاربعاء الخميس
         d2 = _latest_weekday(published, wds[1].data["wd"])
@@ -451,6 +478,8 @@ def _resolve_group(g: list[_Atom], norm: str, published: date | None, warnings: 
             if rd.weekday() == w.data["wd"]:
                 d, kind = rd, rels[0].data["kind"]
             else:
+                if rels[0].data["offset"] > 0:  # "غدا الجمعة": look ahead, not back
+                    d = _latest_weekday(published, w.data["wd"], future=True)
                 warnings.append(
                     f"'{norm[start:end]}': {WEEKDAY_NAMES[w.data['wd']]} contradicts published {published.isoformat()} "
                     f"(which puts it on {rd.isoformat()}); using {d.isoformat()}")
@@ -547,6 +576,17 @@ def find_dates(norm: str, published: date | None) -> tuple[list[DateMention], li
     return out, warnings
 
 
+_REPORT_VERB = re.compile(r"(?<!\w)[وف]?(?:قال|قالت|اعلن|اعلنت|افاد|افادت|ذكر|ذكرت|اكد|اكدت|اوضح|اوضحت|صرح|صرحت|"
+                          r"نقل|نقلت|اضاف|اضافت|لcnn|تقرير|بيان)(?!\w)")
+
+
+def _is_report_date(norm: str, m: DateMention) -> bool:
+    """A date right after a reporting verb and its subject ("أفادت مصادر الثلاثاء، بأن") dates the report."""
+    clause_start = max(norm.rfind(c, 0, m.start) for c in "،,.\n؛")
+    window = norm[max(clause_start + 1, m.start - 45):m.start]
+    return bool(_REPORT_VERB.search(window)) and bool(re.match(r"[\s،,]*(?:ب?ان|ان|:|،)", norm[m.end:m.end + 6]))
+
+
 def pick_event_date(mentions: list[DateMention], norm: str, spans: list[tuple[int, int]],
                     published: date | None) -> DateMention:
     """The date of an event read from evidence `spans` (normalised offsets, most important first).
@@ -563,22 +603,24 @@ def pick_event_date(mentions: list[DateMention], norm: str, spans: list[tuple[in
     for s, e in spans:
         inside = [m for m in usable if m.start >= s and m.end <= e]
         if inside:
-            return inside[0]
+            return min(inside, key=lambda m: (_is_report_date(norm, m), m.start))
         sent = next((x for x in sentences if x.start <= s < x.end), None)
         if sent is not None:
             around = [m for m in usable if m.start >= sent.start and m.end <= sent.end]
             if around:
-                return around[0]
+                return min(around, key=lambda m: (_is_report_date(norm, m), m.time_precision != 1,
+                                                  max(s - m.end, m.start - e)))
     for s, e in spans:
         inside = [m for m in dated if m.start >= s and m.end <= e]
         if inside:
             return inside[0]
+    days = [m for m in usable if m.time_precision == 1]
     if spans:
         s = spans[0][0]
-        before = [m for m in usable if m.end <= s and m.time_precision == 1]
+        before = [m for m in days if m.end <= s]
         if before:
             return before[-1]
-        after = [m for m in usable if m.start >= s and m.time_precision == 1]
+        after = [m for m in days if m.start >= s]
         if after:
             return after[0]
     return default_event_date(published)

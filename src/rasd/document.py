@@ -42,6 +42,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     country_hint: str | None = None
     attribution: Any = None
+    figure_actors: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.norm, self.starts, self.ends = normalize(self.text)

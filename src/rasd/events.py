@@ -240,7 +240,7 @@ def _kill_type(figs: list) -> tuple[str, str]:
     return "Battles", "Armed clash"
 
 
-def build_candidates(doc: Document, attribution, triggers_mod) -> list[Candidate]:
+def build_candidates(doc: Document, attribution) -> list[Candidate]:
     """One candidate per sentence (per coordinated place) that reports an event."""
     norm = doc.norm
     candidates: list[Candidate] = []
@@ -256,10 +256,7 @@ def build_candidates(doc: Document, attribution, triggers_mod) -> list[Candidate
             continue
         weapons = _in(0, doc.weapons, sent.start, sent.end)
         # the sentence's type: the strongest trigger (first among equals)
-        refined = []
-        for t in trigs:
-            et, st = triggers_mod.refine_sub_event_type(t, norm[sent.start:sent.end], weapons)
-            refined.append((t, et, st))
+        refined = [(t, t.event_type, t.sub_event_type) for t in trigs]  # already refined by the trigger stage
         best_t, et, st = max(refined, key=lambda r: (r[0].weight, -r[0].start))
         weight = best_t.weight
         if not et or not st:

@@ -87,15 +87,15 @@ class _Phrase:
 
 @dataclass
 class _NumberLex:
-    numbers: dict[str, int] = field(default_factory=dict)
+    numbers: dict[str, float] = field(default_factory=dict)
     multipliers: dict[str, int] = field(default_factory=dict)
     phrases: dict[tuple[str, ...], _Phrase] = field(default_factory=dict)
     max_len: int = 1
 
 
 def _with_accusative(word: str) -> list[str]:
-    """A word and its accusative spelling with alif (ألف -> ألفا), the usual tanween written form."""
-    return [word] if word.endswith(("ا", "ه", "ي", "ن")) else [word, word + "ا"]
+    """A word and its accusative spelling with alif (ألف -> ألفا, حوثي -> حوثيا), the written tanween."""
+    return [word] if word.endswith(("ا", "ه")) else [word, word + "ا"]
 
 
 @cache
@@ -106,7 +106,7 @@ def number_lexicon() -> _NumberLex:
         kind = row["type"]
         if kind == "number":
             for w in _with_accusative(key):
-                lex.numbers.setdefault(w, int(row["value"]))
+                lex.numbers.setdefault(w, float(row["value"]))
         elif kind == "multiplier":
             for w in _with_accusative(key):
                 lex.multipliers.setdefault(w, int(row["value"]))
@@ -134,7 +134,11 @@ def kind_matchers() -> tuple[PhraseMatcher[_Kind], ...]:
     groups: dict[str, list[tuple[str, _Kind]]] = {"verb": [], "noun": [], "none": []}
     for row in _rows("figure_kinds.tsv"):
         split = tuple(s for s in row["split"].split("+") if s)
-        groups[row["endings"] or "none"].append((row["phrase"], _Kind(row["kind"], row["pos"], row["count"], split)))
+        kind = _Kind(row["kind"], row["pos"], row["count"], split)
+        phrases = [row["phrase"]]
+        if row["pos"] == "victim" and row["count"] in ("1", "") and " " not in row["phrase"]:
+            phrases = _with_accusative(normalize_key(row["phrase"]))  # "معتقلا", "لاجئا"
+        groups[row["endings"] or "none"].extend((p, kind) for p in phrases)
     return (
         PhraseMatcher(groups["verb"], suffixes=VERB_ENDINGS),
         PhraseMatcher(groups["noun"], suffixes=PRONOUN_SUFFIXES),
@@ -149,22 +153,43 @@ class _Group:
 
 
 @cache
-def group_matcher() -> PhraseMatcher[_Group]:
-    entries = [(row["word"], _Group(row["group"], row["count"])) for row in _rows("victim_groups.tsv")]
-    return PhraseMatcher(entries, suffixes=PRONOUN_SUFFIXES)
+def group_matchers() -> tuple[PhraseMatcher[_Group], PhraseMatcher[_Group]]:
+    """Plural nouns may carry a pronoun ("عناصره"); singular and dual ones only the accusative alif."""
+    plural: list[tuple[str, _Group]] = []
+    other: list[tuple[str, _Group]] = []
+    for row in _rows("victim_groups.tsv"):
+        g = _Group(row["group"], row["count"])
+        if row["count"] == "1" or row["group"] in NOT_PEOPLE:
+            other.extend((w, g) for w in _with_accusative(normalize_key(row["word"])))
+        elif row["count"] == "2":
+            other.append((row["word"], g))
+        else:
+            plural.append((row["word"], g))
+    return PhraseMatcher(plural, suffixes=PRONOUN_SUFFIXES), PhraseMatcher(other)
 
 
 # ---------------------------------------------------------------------------------------- tokenising
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
 CLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
-PUNCT_BREAK = frozenset("،,؛;:()[]!?؟.")
 OTHERS = frozenset(normalize_key(w) for w in "آخرون آخرين آخر آخرا آخران آخرين أخرى أخريات اخري".split())
 SUBSET_MARKERS = frozenset({"بينهم", "منهم", "بينهن", "منهن", "هم", "بينهما", "وبينهم", "ومنهم"})
-NEGATIONS = frozenset({"لم", "ولم", "لن", "دون", "بدون", "عدم", "وعدم", "لا", "ولا"})
+NEGATIONS = frozenset({"لم", "ولم", "لن", "دون", "بدون", "عدم", "وعدم", "لا", "ولا", "الشروع", "محاوله", "لمحاوله"})
+GAP_PREPOSITIONS = frozenset({"علي", "عن", "الي", "ضد"})
+QUOTES = frozenset("\"'«»")
+# words that introduce a toll given without a number: "موقعة قتلى", "سقوط قتلى وجرحى", "أسفر عن خسائر بشرية"
+RESULT_WORDS = frozenset(normalize_key(w) for w in (
+    "سقوط سقط سقطوا يسقط وقوع وقع أوقع أوقعت موقعة موقعا خلف خلفت مخلفة أسفر أسفرت عن إلى إيقاع وأوقع"
+    " تسبب تسببت أدى أدت هناك بين").split())
+RELEASE_WORDS = frozenset(normalize_key(w) for w in "سراح الإفراج أفرج أفرجت الافراج".split())
+AGENT_WORDS = frozenset({"يد", "ايدي", "برصاص", "برصاصه", "بنيران", "بايدي"})
+CLAUSE_OPENERS = frozenset({"ان", "بان", "لان", "وان", "فان", "كما", "وقد", "فقد", "حيث", "بينما", "فيما", "ثم"})
+NOT_PEOPLE = frozenset({"-", "place"})
+ANY_WORDS = frozenset({"اي", "كل", "لاي", "باي"})
+ADJECTIVE_NUMBERS = frozenset({"واحد", "واحده", "واحدا"})
 BEFORE_REJECT = frozenset(normalize_key(w) for w in (
-    "اللواء الفرقة الكتيبة عام العام سنة السنة رقم القرار المادة الساعة الطريق الدورة الجولة المرحلة الصفحة"
-    " الفصل البند الطائرة الرحلة قرار لواء كتيبة فرقة مادة").split())
+    "اللواء الفرقة الكتيبة عام العام سنة السنة رقم الرقم القرار المادة الساعة الطريق الدورة الجولة المرحلة الصفحة"
+    " الفصل البند الطائرة الرحلة قرار لواء كتيبة فرقة مادة ال عيار").split())
 VICTIM_STOP = frozenset(normalize_key(w) for w in (
     "في خلال جراء بسبب اثر إثر يوم اليوم أمس مساء صباح فجر ليلة على عند بعد قبل منذ حين بينما فيما الذي التي"
     " الذين بين وسط قرب بالقرب إلى الى حسب بحسب وفق وذلك بينهم منهم").split())
@@ -223,7 +248,9 @@ def _hits(norm: str, toks: list[_Tok], matchers: tuple[PhraseMatcher, ...], is_k
             te = bisect_left(ends, m.end) + 1
             if ts < 0 or te > len(toks):
                 continue
-            definite = norm[max(toks[ts].start, m.start - 2):m.start] in ("ال", "لل") or m.key.startswith("ال")
+            prefix = norm[toks[ts].start:m.start]
+            definite = prefix.endswith(("ال", "لل")) or m.key.startswith("ال") \
+                or (prefix.endswith("ل") and m.key.startswith("ل"))  # للاجئين = ل + ال + لاجئين
             payload = m.payloads[0]
             found.append(_Hit(ts, te, m.start, m.end, kind=payload if is_kind else None,
                               group=None if is_kind else payload, definite=definite))
@@ -265,10 +292,12 @@ def _phrase_at(toks: list[_Tok], i: int, types: set[str]) -> tuple[int, _Phrase]
     return None
 
 
-def _number_word(word: str, clitics: bool) -> tuple[str, int] | None:
-    """('n', value) for a number word, ('m', value) for a multiplier; never with the article."""
+def _number_word(word: str, clitics: bool) -> tuple[str, float] | None:
+    """('n', value) for a number word, ('m', value) for a multiplier; never with the article, nor after
+    the prepositions ب/ك ("باحد السجون" is "in one of the prisons")."""
     lex = number_lexicon()
-    for w in _unclitic(word) if clitics else [word]:
+    forms = [w for w in _unclitic(word) if not word[:len(word) - len(w)].endswith(("ب", "ك"))] if clitics else [word]
+    for w in forms:
         if w in lex.numbers:
             return "n", lex.numbers[w]
         if w in lex.multipliers:
@@ -277,6 +306,9 @@ def _number_word(word: str, clitics: bool) -> tuple[str, int] | None:
 
 
 def _digits_value(text: str, next_is_multiplier: bool) -> float | None:
+    """The value of a digit string, or None for what is not a count (decimals, phone numbers, ids)."""
+    if len(text) > 9:
+        return None
     if re.fullmatch(r"\d+", text):
         return int(text)
     if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
@@ -336,11 +368,14 @@ def _core(toks: list[_Tok], i: int) -> tuple[int, int | None, int | None, int, s
         last = value
         j += 1
     v = total + cur
+    if v != int(v) or v == 0:
+        return None  # "نصف" alone is a half, not a count
+    v = int(v)
     return j, v, v, v, "exact", "num"
 
 
-def _magnitude(v: int) -> int:
-    return len(str(v))
+def _magnitude(v: float) -> int:
+    return len(str(int(v)))
 
 
 def _quantity_at(toks: list[_Tok], i: int) -> _Q | None:
@@ -373,10 +408,8 @@ def _quantity_at(toks: list[_Tok], i: int) -> _Q | None:
             if is_between and sep == "و":
                 b = _core(toks, m + 1)
             elif is_between and sep.startswith("و") and _number_word(sep[1:], False):
-                b = _core(toks, m)
-                if b is not None:
-                    b = _core_after_conj(toks, m)
-            elif not is_between and sep in ("الي", "حتي"):
+                b = _core(toks, m)  # "بين عشرة وعشرين": the conjunction is glued on
+            elif sep in ("الي", "حتي"):
                 b = _core(toks, m + 1)
             if b and b[5] == "num" and b[3] > a[3]:
                 return _Q(i, b[0], a[3], b[3], a[3], "approx", "num")
@@ -385,15 +418,6 @@ def _quantity_at(toks: list[_Tok], i: int) -> _Q | None:
         return None
     ce, low, high, best, qual, src = core
     return _Q(i, ce, low, high, best, qual, src)
-
-
-def _core_after_conj(toks: list[_Tok], m: int) -> tuple[int, int | None, int | None, int, str, str] | None:
-    """The number in a token like "وعشرين" (the conjunction glued on)."""
-    nw = _number_word(toks[m].text[1:], False)
-    if nw is None:
-        return None
-    v = nw[1]
-    return m + 1, v, v, v, "exact", "num"
 
 
 def _after_qualifier(toks: list[_Tok], j: int) -> tuple[int, str] | None:
@@ -418,7 +442,7 @@ def _scan(norm: str) -> tuple[list[_Tok], list[_Q], list[_Hit], list[_Hit]]:
     """Tokens, the counts, the kind-word hits and the group-noun hits of a text."""
     toks = _tokens(norm)
     kinds = _hits(norm, toks, kind_matchers(), True)
-    groups = _hits(norm, toks, (group_matcher(),), False)
+    groups = _hits(norm, toks, group_matchers(), False)
     kind_at = {h.ts: h for h in kinds}
     group_at = {h.ts: h for h in groups}
     qs: list[_Q] = []
@@ -435,16 +459,19 @@ def _scan(norm: str) -> tuple[list[_Tok], list[_Q], list[_Hit], list[_Hit]]:
                     i = h.te
             continue
         noun = kind_at.get(i) or group_at.get(i)
+        if noun is not None and i > 0 and toks[i - 1].text[0].isdigit():
+            i = noun.te  # the noun of a number that was not read ("99999999999 قتيلا")
+            continue
         if noun is not None:
             count = (noun.kind.count if noun.kind else noun.group.count) if (noun.kind or noun.group) else ""
             is_victim = noun.kind is not None and noun.kind.pos == "victim"
-            if count == "2" and (noun.group is None or noun.group.group != "-"):
+            if count == "2" and (noun.group is None or noun.group.group not in NOT_PEOPLE):
                 qs.append(_Q(noun.ts, noun.te, 2, 2, 2, "exact", "dual", noun))
             elif is_victim and count == "1" and not noun.definite:
                 qs.append(_Q(noun.ts, noun.te, 1, 1, 1, "exact", "single", noun))
             elif is_victim and count == "pl":
                 qs.append(_Q(noun.ts, noun.te, 1, None, 3, "unquantified", "noun_unq", noun))
-            elif noun.group is not None and count == "1" and noun.group.group != "-":
+            elif noun.group is not None and count == "1" and noun.group.group not in NOT_PEOPLE:
                 qs.append(_Q(noun.ts, noun.te, 1, 1, 1, "exact", "group1", noun))
             i = noun.te
             continue
@@ -476,7 +503,10 @@ def _rejected(toks: list[_Tok], q: _Q, group_at: dict[int, _Hit] | None) -> bool
     """Numbers that are not counts of people: years, dates, brigade numbers, decimals."""
     if q.src != "num":
         return False
-    prev = toks[q.ts - 1].text if q.ts > 0 else ""
+    p = q.ts - 1
+    while p > 0 and toks[p].text in "()[]\"'«»":
+        p -= 1
+    prev = toks[p].text if p >= 0 else ""
     nxt = toks[q.te].text if q.te < len(toks) else ""
     if prev in ("/", "-", ".") and q.ts > 1 and toks[q.ts - 2].text[0].isdigit():
         return True
@@ -486,7 +516,7 @@ def _rejected(toks: list[_Tok], q: _Q, group_at: dict[int, _Hit] | None) -> bool
         return True
     t = toks[q.ts].text
     if t.isdigit() and 1900 <= int(t) <= 2100 and q.te == q.ts + 1:
-        has_noun = group_at is not None and q.te in group_at and group_at[q.te].group.group != "-"
+        has_noun = group_at is not None and q.te in group_at and group_at[q.te].group.group not in NOT_PEOPLE
         if not has_noun:
             return True
     return False
@@ -513,187 +543,311 @@ def _sentence_ids(norm: str, toks: list[_Tok]) -> list[int]:
     return [max(0, bisect_right(bounds, t.start) - 1) for t in toks]
 
 
-def _negated(toks: list[_Tok], hit: _Hit) -> bool:
-    for k in range(max(0, hit.ts - 2), hit.ts):
+def _negated(toks: list[_Tok], hit: _Hit, window: int = 2) -> bool:
+    for k in range(max(0, hit.ts - window), hit.ts):
         if toks[k].text in NEGATIONS:
             return True
     return False
 
 
-def find_figures(norm: str) -> list[FigureMention]:
-    """Figures about people (killed, injured, displaced ...) with their count, kind and victims' group."""
-    toks, qs, kinds, groups = _scan(norm)
-    if not toks:
-        return []
-    sent = _sentence_ids(norm, toks)
-    kind_at = {h.ts: h for h in kinds}
-    group_at = {h.ts: h for h in groups}
-    q_tokens: set[int] = set()
-    for q in qs:
-        if q.src not in ("group1", "noun_unq"):
-            q_tokens.update(range(q.ts, q.te))
-    used: set[int] = set()  # kind hits (by ts) consumed by a count
-    in_np: set[int] = set()  # tokens inside some figure's noun phrase
-    figs: list[_Fig] = []
+@dataclass
+class _NounPhrase:
+    """What follows a count: the victims' noun, "آخرون", a qualifier, "من ..." (the victims' side)."""
 
-    def words_between(a: int, b: int) -> list[_Tok]:
-        return [t for t in toks[a:b] if t.word]
+    end: int  # token index after the phrase
+    group: str = "unknown"
+    victim_noun: _Hit | None = None  # a noun that names the victims and their fate: "43 قتيلا"
+    other: bool = False  # "80 آخرون": the group of the figure before
+    named: bool = False  # a noun for people follows ("جنود", "أشخاص", "قتلى")
+    victim: tuple[int, int] | None = None  # "من قوات الجيش اليمني"
 
-    def clean_gap(a: int, b: int, allow_punct: bool) -> bool:
+
+class _FigureReader:
+    """Reads the figures of one text: counts, their noun phrases and the kind words they attach to."""
+
+    def __init__(self, norm: str) -> None:
+        self.toks, self.qs, self.kinds, self.groups = _scan(norm)
+        self.sent = _sentence_ids(norm, self.toks) if self.toks else []
+        self.kind_at = {h.ts: h for h in self.kinds}
+        self.group_at = {h.ts: h for h in self.groups}
+        self.q_tokens = {k for q in self.qs if q.src not in ("group1", "noun_unq") for k in range(q.ts, q.te)}
+        self.used: set[int] = set()  # kind hits (by first token) that a count took
+        self.in_np: set[int] = set()  # tokens inside some figure's noun phrase
+        self.figs: list[_Fig] = []
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def words_between(self, a: int, b: int) -> int:
+        return sum(1 for t in self.toks[a:b] if t.word and t.text not in GAP_PREPOSITIONS)
+
+    def clean_gap(self, a: int, b: int, allow_punct: bool) -> bool:
+        """No other count, no sentence end (and, unless allowed, no punctuation) between a and b."""
         for k in range(a, b):
-            if k in q_tokens:
+            if k in self.q_tokens or self.sent[k] != self.sent[max(a - 1, 0)]:
                 return False
-            if not allow_punct and not toks[k].word and toks[k].text not in "\"'«»":
-                return False
-            if sent[k] != sent[a - 1 if a > 0 else 0] and k > 0:
+            if not allow_punct and not self.toks[k].word and self.toks[k].text not in QUOTES:
                 return False
         return True
 
-    for q in qs:
-        if q.te > len(toks) or any(q.ts <= f.ts < q.te for f in figs):
-            continue
-        if q.src == "noun_unq":
-            continue
-        if _rejected(toks, q, group_at):
-            continue
-        s = sent[q.ts]
-        j = q.te
-        group = "unknown"
-        np_kind: _Hit | None = None
+    def is_adjective(self, j: int) -> bool:
+        """A word after the victims' noun that only describes them ("اسلاميا", "اجانب", "سوريا")."""
+        if j >= len(self.toks) or j in self.kind_at or j in self.group_at:
+            return False
+        t = self.toks[j].text
+        return (self.toks[j].word and not t[0].isdigit() and t not in VICTIM_STOP and t not in OTHERS
+                and _unclitic(t)[-1] not in VICTIM_STOP and t not in ("من", "في")
+                and t.endswith(("ا", "ين", "ون", "ي", "ه", "ان")) and not t.startswith(("و", "ف", "ي", "ت", "ن"))
+                and _after_qualifier(self.toks, j) is None)
+
+    # -- the noun phrase ----------------------------------------------------------------------------
+    def noun_phrase(self, q: _Q) -> _NounPhrase | None:
+        """The phrase after count q, or None when it counts things, not people ("20 غارة")."""
+        toks, j = self.toks, q.te
+        np = _NounPhrase(j)
         if q.noun is not None:
-            if q.noun.kind is not None:
-                np_kind = q.noun if q.noun.kind.pos == "victim" else None
+            if q.noun.kind is not None and q.noun.kind.pos == "victim":
+                np.victim_noun = q.noun
             elif q.noun.group is not None:
-                group = q.noun.group.group
+                np.group = q.noun.group.group
+            np.named = True
         else:
-            for _ in range(2):
-                h = kind_at.get(j)
-                if h is not None and h.kind.pos == "victim" and np_kind is None:
-                    np_kind, j = h, h.te
+            for step in range(2):
+                if j + 1 < len(toks) and toks[j].text in QUOTES and ((j + 1) in self.group_at or (j + 1) in self.kind_at):
+                    j += 1
+                h = self.kind_at.get(j)
+                g = self.group_at.get(j)
+                hit = h or g
+                if step and hit is not None and hit.start > toks[j].start and toks[j].text.startswith("و"):
+                    break  # "26 شخصا والمصابين 28": a new item, not this count's noun
+                if h is not None and h.kind.pos == "victim" and np.victim_noun is None:
+                    np.victim_noun, j, np.named = h, h.te, True
                     continue
-                g = group_at.get(j)
-                if g is not None and group == "unknown":
-                    if g.group.group == "-":
-                        group = "-"
-                        break
-                    group, j = g.group.group, g.te
+                if g is not None and np.group == "unknown":
+                    if g.group.group in NOT_PEOPLE:
+                        return None
+                    np.group, j, np.named = g.group.group, g.te, True
                     continue
                 break
-        if group == "-":
-            continue
-        if q.src == "group1" and q.noun is not None and q.noun.definite:
-            pass
-        # one adjective after the noun ("52 متشددا اسلاميا", "سبعة رهائن اجانب")
-        if (group != "unknown" or np_kind) and j < len(toks) and toks[j].word and not toks[j].text[0].isdigit() \
-                and j not in kind_at and j not in group_at and toks[j].text not in VICTIM_STOP \
-                and toks[j].text not in OTHERS and not _unclitic(toks[j].text)[-1] in VICTIM_STOP \
-                and toks[j].text.endswith(("ا", "ين", "ون", "ي", "ه", "ان")) and not toks[j].text.startswith(("و", "ف")) \
-                and _after_qualifier(toks, j) is None and toks[j].text not in ("من", "في"):
+        if np.named and (g2 := self.group_at.get(j)) is not None and g2.group.group not in NOT_PEOPLE \
+                and g2.start == toks[j].start and g2.group.count != "pl":
+            j = g2.te  # "رجلا مسنا", "شخصين مدنيين": a second noun describing the same people
+        elif np.named and self.is_adjective(j):
             j += 1
-        other = False
         if j < len(toks) and toks[j].text in OTHERS:
-            other, j = True, j + 1
-        if q.src == "group1" and j < len(toks) and toks[j].text in OTHERS:
-            other = True
+            np.other, j = True, j + 1
         after = _after_qualifier(toks, j)
         if after is not None:
             _apply_after(q, after[1])
             j = after[0]
-        victim: tuple[int, int] | None = None
+        named = np.named
         if j < len(toks) and (toks[j].text == "من" or (toks[j].text == "في" and j + 1 < len(toks)
                                                           and toks[j + 1].text in VICTIM_IN_HEADS)):
-            nxt = group_at.get(j + 1)
-            if nxt is not None and nxt.group.group == "-":
-                continue
-            k = j + 1
-            while k < len(toks) and k - j <= 6 and toks[k].word and sent[k] == s and k not in q_tokens \
-                    and k not in kind_at and toks[k].text not in VICTIM_STOP:
-                k += 1
+            nxt = self.group_at.get(j + 1)
+            if nxt is not None and nxt.group.group in NOT_PEOPLE and nxt.group.group != "place" and not named:
+                return None  # "عدد من المتاجر"
+            k = self.victim_end(j) if nxt is None or nxt.group.group != "place" else j + 1
             if k > j + 1:
-                victim = (j, k)
-                if group == "unknown":
-                    for g in groups:
-                        if j < g.ts < k and g.group.group != "-":
-                            group = g.group.group
-                            break
+                np.victim = (j, k)
+                if np.group == "unknown":
+                    np.group = next((g.group.group for g in self.groups if j < g.ts < k and g.group.group not in NOT_PEOPLE),
+                                    "unknown")
                 j = k
-        elif q.src in ("num", "vague") and group == "unknown" and not np_kind and j < len(toks):
-            nxt_g = group_at.get(j)
-            if nxt_g is not None and nxt_g.group.group == "-":
+        elif q.src in ("num", "vague") and not named and (g := self.group_at.get(j)) is not None \
+                and g.group.group in NOT_PEOPLE:
+            return None
+        if q.src == "vague" and q.best <= 3 and not named and np.victim is None:
+            return None  # "اتجاهات عدة", "بعض حلفائه": a few of something, not of people
+        np.end = j
+        return np
+
+    def victim_end(self, j: int) -> int:
+        """End of the victims' side after "من"/"في" at token j: a few words, up to a stop word."""
+        toks, k = self.toks, j + 1
+        while k < len(toks) and k - j <= 6 and toks[k].word and self.sent[k] == self.sent[j] \
+                and k not in self.q_tokens and k not in self.kind_at and toks[k].text not in VICTIM_STOP:
+            t = toks[k].text
+            if k > j + 1 and (t == "من" or (t.startswith("و") and (k in self.group_at or _number_word(t, True)))):
+                break
+            k += 1
+        return k
+
+    # -- the kind -----------------------------------------------------------------------------------
+    def kind_before(self, q: _Q) -> _Hit | None:
+        """A kind word shortly before the count: "قُتل نحو 40", "مقتل 50", "عدد القتلى بلغ 37"."""
+        s = self.sent[q.ts]
+        for h in reversed(self.kinds):
+            if h.te > q.ts:
                 continue
-        np_end = j
+            if self.sent[h.ts] != s or h.kind.pos == "after":
+                return None
+            gap = self.words_between(h.te, q.ts)
+            if q.src == "group1" and (gap > 2 or (q.noun is not None and q.noun.definite and gap > 0)):
+                return None
+            if gap > 3 or not self.clean_gap(h.te, q.ts, False) or _negated(self.toks, h):
+                return None
+            if any(t.text in AGENT_WORDS for t in self.toks[h.te:q.ts]):
+                return None  # "قتل الضابط على يد أحد المتهمين": these are the killers
+            among = h.ts > 0 and self.toks[h.ts - 1].text == "بين"  # "من بين المصابين العقيد ..."
+            if h.kind.pos == "victim" and (h.kind.count != "pl" or h.ts in self.in_np or (q.src == "group1" and not among)):
+                return None  # "وزير شؤون الأسرى الفلسطيني": a single noun after a victim noun is no count
+            return h
+        return None
+
+    def kind_after(self, q: _Q, np_end: int) -> _Hit | None:
+        """A kind word after the victims: "سبعة جنود قتلوا", "لقي اربعة حوثيين مصرعهم"."""
+        s = self.sent[q.ts]
+        if q.src == "group1" and (q.noun is not None and q.noun.definite or not self.opens_clause(q.ts)):
+            return None  # "صراع مسلح قتل فيه": the singular noun describes a thing
+        for h in self.kinds:
+            if h.ts < np_end:
+                continue
+            if self.sent[h.ts] != s or h.kind.pos not in ("verb", "after"):
+                return None
+            if h.kind.pos == "verb" and (h.definite or (_unclitic(self.toks[h.ts].text)[-1] != self.toks[h.ts].text
+                                                          and not self.toks[h.ts].text.startswith(("و", "ف")))):
+                return None  # "بقتل": a verbal noun with a preposition, not the verb of these people
+            gap = self.words_between(np_end, h.ts)
+            limit = 2 if q.src == "group1" else (12 if h.kind.pos == "after" else 6)
+            return h if gap <= limit and self.clean_gap(np_end, h.ts, True) else None
+        return None
+
+    def skip(self, q: _Q) -> bool:
+        """Counts that cannot be figures whatever their context."""
+        toks = self.toks
+        if q.src == "noun_unq" or q.ts in self.in_np or any(q.ts <= f.ts < q.te for f in self.figs):
+            return True
+        before = self.kind_at.get(q.ts - 1) if q.ts > 0 else None
+        if q.src == "num" and any(f in RELEASE_WORDS for t in toks[max(0, q.ts - 3):q.ts] for f in _unclitic(t.text)):
+            return True  # "أطلق سراح 50 معتقلا": people set free are no new arrest
+        if q.src == "num" and toks[q.ts].text in ADJECTIVE_NUMBERS and q.te == q.ts + 1 and q.ts > 0 \
+                and toks[q.ts - 1].word and (before is None or before.kind.pos == "victim"):
+            return True  # "عائلة واحدة": the number is an adjective
+        if q.src == "group1" and (g0 := self.group_at.get(q.ts - 1)) is not None and g0.group.group in NOT_PEOPLE:
+            return True  # "طائرة مدنية": an adjective of a thing
+        if q.src == "group1" and q.ts > 0 and toks[q.ts - 1].text in ANY_WORDS:
+            return True  # "أي شخص": nobody in particular
+        return _rejected(toks, q, self.group_at)
+
+    # -- the figure ---------------------------------------------------------------------------------
+    def read(self, q: _Q) -> _Fig | None:
+        if self.skip(q):
+            return None
+        np = self.noun_phrase(q)
+        if np is None:
+            return None
+        s = self.sent[q.ts]
+        prev_fig = self.figs[-1] if self.figs and self.figs[-1].sent == s else None
+        subset = q.ts > 0 and self.toks[q.ts - 1].text in SUBSET_MARKERS
         kind_hit: _Hit | None = None
         kind = ""
-        prev_fig = figs[-1] if figs and figs[-1].sent == s else None
-        prev_words = [t.text for t in toks[max(0, q.ts - 2):q.ts]]
-        subset = bool(prev_words) and (prev_words[-1] in SUBSET_MARKERS)
-        if np_kind is not None:
-            kind_hit, kind = np_kind, np_kind.kind.kind
+        if np.victim_noun is not None:
+            kind_hit, kind = np.victim_noun, np.victim_noun.kind.kind
         elif subset and prev_fig is not None:
-            kind = prev_fig.kind
-        if not kind:
-            # a kind word before the count: "قُتل نحو 40", "مقتل 50", "عدد القتلى بلغ 37"
-            best_hit = None
-            for h in reversed(kinds):
-                if h.te > q.ts:
-                    continue
-                if sent[h.ts] != s or h.kind.pos == "after":
-                    break
-                gap = len(words_between(h.te, q.ts))
-                limit = 2 if q.src == "group1" else 3
-                if gap <= limit and clean_gap(h.te, q.ts, False) and not _negated(toks, h):
-                    if h.kind.pos == "victim" and (h.kind.count != "pl" or h.ts in in_np):
-                        break
-                    best_hit = h
-                break
-            if best_hit is not None and not (q.src == "group1" and q.noun is not None and q.noun.definite
-                                             and len(words_between(best_hit.te, q.ts)) > 0):
-                kind_hit, kind = best_hit, best_hit.kind.kind
-        if not kind:
-            # a kind word after the victims: "سبعة جنود قتلوا", "لقي اربعة حوثيين مصرعهم"
-            for h in kinds:
-                if h.ts < np_end:
-                    continue
-                if sent[h.ts] != s:
-                    break
-                gap = len(words_between(np_end, h.ts))
-                limit = 2 if q.src == "group1" else (12 if h.kind.pos == "after" else 6)
-                if gap <= limit and clean_gap(np_end, h.ts, True) and h.kind.pos in ("verb", "after") \
-                        and not (q.src == "group1" and q.noun is not None and q.noun.definite):
-                    kind_hit, kind = h, h.kind.kind
-                break
-        if not kind and prev_fig is not None and q.src in ("num", "vague") and not subset:
-            # a list that goes on: "19 قتيلاً في حلب، و12 في دمشق"
-            glued = toks[q.ts].text.startswith("و") or (q.ts > 0 and toks[q.ts - 1].text == "و")
-            if glued and q.ts - prev_fig.te <= 12:
-                kind = prev_fig.kind
-                if group == "unknown" and prev_fig.group in ("civilians", "soldiers", "militants"):
-                    pass
-        if not kind and q.src == "group1" and other and prev_fig is not None:
-            kind = prev_fig.kind
-        if not kind:
-            continue
-        if q.src == "group1" and not (kind_hit is not None or subset or other):
-            continue
-        if kind_hit is not None:
-            used.add(kind_hit.ts)
-        if other and group == "unknown":
-            for f in reversed(figs):
-                if f.group != "unknown" and f.sent >= s - 1:
-                    group = f.group
-                    break
+            kind = prev_fig.kind  # "بينهم امرأة"
+        if not kind and (kind_hit := self.kind_before(q) or self.kind_after(q, np.end)) is not None:
+            kind = kind_hit.kind.kind
+        if not kind and prev_fig is not None and not subset and (
+                (q.src in ("num", "vague") and self.continues_list(q, prev_fig)) or (q.src == "group1" and np.other)):
+            kind = prev_fig.kind  # "19 قتيلاً في حلب، و12 في دمشق", "وشخص آخر"
+        if not kind or (q.src == "group1" and not (kind_hit is not None or subset or np.other)):
+            return None
+        group = np.group
+        if np.other and group == "unknown":
+            group = next((f.group for f in reversed(self.figs) if f.group != "unknown" and f.sent >= s - 1), group)
         if kind == "displaced" and group in ARMED:
-            kind = "combatants"
+            kind = "combatants"  # fighters who flee are a force on the move, not displaced people
+        if kind == "combatants" and group not in ARMED:
+            return None
         if kind == "displaced" and group == "unknown" and q.src == "num":
             group = "civilians"
-        in_np.update(range(q.ts, np_end))
+        if kind_hit is not None:
+            self.used.add(kind_hit.ts)
+        self.in_np.update(range(q.ts, np.end))
         start_tok = q.ts
         if kind_hit is not None and kind_hit.te <= q.ts and group == "unknown" and q.src in ("vague", "group1"):
-            start_tok = kind_hit.ts
-        figs.append(_Fig(q, start_tok, np_end, kind, group, kind_hit, victim, s))
+            start_tok = kind_hit.ts  # "قتلت العشرات"
+        return _Fig(q, start_tok, np.end, kind, group, kind_hit, np.victim, s)
 
-    out = [_mention(toks, f) for f in figs]
-    out.extend(_unquantified(toks, kinds, group_at, used, in_np, sent))
+    def each_of(self, fig: _Fig) -> int:
+        """How many places share this count: "وقتيل في كل من الرقة وحماه وحمص" gives one per town."""
+        toks, j = self.toks, fig.te
+        if [t.text for t in toks[j:j + 3]] != ["في", "كل", "من"]:
+            return 1
+        n, k = 1, j + 3
+        while k < len(toks) and toks[k].word and self.sent[k] == fig.sent:
+            if toks[k].text.startswith("و") and k > j + 3:
+                n += 1
+            k += 1
+        return min(n, 20)
+
+    def opens_clause(self, k: int) -> bool:
+        """Token k starts a clause (sentence start, after punctuation or "أن/إن"): a subject may stand here."""
+        if k == 0 or self.sent[k - 1] != self.sent[k] or not self.toks[k - 1].word:
+            return True
+        return self.toks[k - 1].text in CLAUSE_OPENERS
+
+    def continues_list(self, q: _Q, prev: _Fig) -> bool:
+        glued = self.toks[q.ts].text.startswith("و") or (q.ts > 0 and self.toks[q.ts - 1].text == "و")
+        return glued and q.ts - prev.te <= 5
+
+    def unquantified(self) -> list[FigureMention]:
+        """Deaths or injuries said without a number: "موقعةً قتلى", "سقوط قتلى وجرحى", "قتل المحتجين"."""
+        toks, out = self.toks, []
+        for h in self.kinds:
+            if h.ts in self.used or h.ts in self.in_np or _negated(toks, h, 4):
+                continue
+            k = h.kind
+            prev = toks[h.ts - 1].text if h.ts > 0 else ""
+            if any(f in COUNT_NOUN_BEFORE for f in _unclitic(prev)):
+                continue  # "عدد القتلى": the number is elsewhere
+            group, end = "unknown", h.end
+            if k.pos == "victim" and k.count == "pl":
+                if k.kind not in ("killed", "injured", "casualties"):
+                    continue  # "أسرى", "معتقلين" alone are rarely a new toll (and "اسري" is also "family")
+                if h.definite:
+                    continue  # "الجرحى", "المفوضية العليا للاجئين": people already counted, or a name
+                if h.te < len(toks) and toks[h.te].text.startswith("ال"):
+                    continue  # construct state, "شهداء الشرطة": a category, not deaths in this event
+                before = {f for t in toks[max(0, h.ts - 2):h.ts] for f in _unclitic(t.text)}
+                after = _unclitic(toks[h.te].text) if h.te < len(toks) else []
+                if not (before & RESULT_WORDS) and not any(a.startswith("سقط") for a in after):
+                    continue  # "تعويضات لضحايا لوكربي": victims named as a category, not a toll
+            elif k.pos in ("verb", "event") and k.kind == "killed":
+                g = self.group_at.get(h.te)
+                if g is None or not g.definite or g.group.count != "pl" or g.group.group in NOT_PEOPLE:
+                    continue
+                group, end = g.group.group, g.end
+            else:
+                continue
+            vs = ve = None
+            j = bisect_left([t.start for t in toks], end)
+            if j < len(toks) and (toks[j].text == "من" or (toks[j].text == "في" and j + 1 < len(toks)
+                                                              and toks[j + 1].text in VICTIM_IN_HEADS)):
+                g = self.group_at.get(j + 1)
+                if g is None or g.group.group != "place":
+                    k_end = self.victim_end(j)
+                    if k_end > j + 1:
+                        vs, ve = toks[j].start, toks[k_end - 1].end
+                        if group == "unknown":
+                            group = next((x.group.group for x in self.groups if j < x.ts < k_end
+                                          and x.group.group not in NOT_PEOPLE), "unknown")
+            for kind in (k.split or (k.kind,)):
+                out.append(FigureMention(h.start, end, kind, 1, None, 3, "unquantified", group,
+                                         victim_text_start=vs, victim_text_end=ve,
+                                         trigger_start=h.start, trigger_end=h.end))
+        return out
+
+
+def find_figures(norm: str) -> list[FigureMention]:
+    """Figures about people (killed, injured, displaced ...) with their count, kind and victims' group."""
+    reader = _FigureReader(norm)
+    if not reader.toks:
+        return []
+    for q in reader.qs:
+        fig = reader.read(q)
+        if fig is not None:
+            reader.figs.extend([fig] * reader.each_of(fig))
+    out = [_mention(reader.toks, f) for f in reader.figs]
+    out.extend(reader.unquantified())
     out.sort(key=lambda m: (m.start, m.kind))
     return out
 
@@ -704,41 +858,8 @@ def _mention(toks: list[_Tok], f: _Fig) -> FigureMention:
     vs = ve = None
     if f.victim is not None:
         vs, ve = toks[f.victim[0]].start, toks[f.victim[1] - 1].end
+    start = trig.start if trig is not None and trig.ts == f.ts else toks[f.ts].start  # no "و" of "وشردت"
     return FigureMention(
-        start=toks[f.ts].start, end=toks[f.te - 1].end, kind=f.kind, low=q.low, high=q.high, best=q.best,
+        start=start, end=toks[f.te - 1].end, kind=f.kind, low=q.low, high=q.high, best=q.best,
         qualifier=q.qualifier, group=f.group, victim_text_start=vs, victim_text_end=ve,
         trigger_start=trig.start if trig else None, trigger_end=trig.end if trig else None)
-
-
-def _unquantified(toks: list[_Tok], kinds: list[_Hit], group_at: dict[int, _Hit], used: set[int],
-                  in_np: set[int], sent: list[int]) -> list[FigureMention]:
-    """Deaths or injuries said without a number: "موقعةً قتلى", "سقوط قتلى وجرحى", "قتل المحتجين"."""
-    out: list[FigureMention] = []
-    for h in kinds:
-        if h.ts in used or h.ts in in_np or _negated(toks, h):
-            continue
-        k = h.kind
-        prev = toks[h.ts - 1].text if h.ts > 0 else ""
-        if any(f in COUNT_NOUN_BEFORE for f in _unclitic(prev)):
-            continue
-        group = "unknown"
-        end = h.end
-        if k.pos == "victim" and k.count == "pl":
-            if h.definite and k.kind in ("killed", "injured") and not prev:
-                continue
-        elif k.pos in ("verb", "event") and k.kind not in ("combatants",):
-            g = group_at.get(h.te)
-            if g is None or not g.definite or g.group.count != "pl" or g.group.group == "-":
-                continue
-            group, end = g.group.group, g.end
-        else:
-            continue
-        nxt = h.te
-        if nxt < len(toks) and toks[nxt].text == "من" and nxt + 1 < len(toks):
-            g = group_at.get(nxt + 1)
-            if g is not None and g.group.group != "-":
-                group = g.group.group
-        for kind in (k.split or (k.kind,)):
-            out.append(FigureMention(h.start, end, kind, 1, None, 3, "unquantified", group,
-                                     trigger_start=h.start, trigger_end=h.end))
-    return out

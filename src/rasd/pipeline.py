@@ -16,7 +16,7 @@ from rasd import dates as dates_mod
 from rasd import figures as figures_mod
 from rasd import triggers as triggers_mod
 from rasd.document import Document
-from rasd.events import EventDraft, build_candidates, merge_candidates, story_date
+from rasd.events import EventDraft, build_candidates, merge_candidates
 from rasd.places import find_places
 from rasd.reconcile import Reported, reconcile
 from rasd.schema import (
@@ -67,16 +67,28 @@ def stage_sources(doc: Document) -> None:
 
 
 def stage_triggers(doc: Document) -> None:
-    found = triggers_mod.find_triggers(doc.norm)
-    doc.triggers = [t for t in found if not triggers_mod.is_non_event_context(doc.norm, t)]
+    doc.triggers = triggers_mod.find_event_triggers(doc.norm)
     doc.weapons = triggers_mod.find_weapons(doc.norm)
 
 
 def stage_events(doc: Document) -> None:
-    candidates = build_candidates(doc, doc.attribution, triggers_mod)
+    candidates = build_candidates(doc, doc.attribution)
     doc.events = merge_candidates(candidates)
     attach_figures(doc)
     attach_denials(doc)
+
+
+def resolve_figure_actors(doc: Document) -> None:
+    """Find the actor named as each figure's victims ("40 جندياً في جيش النظام السوري")."""
+    doc.figure_actors = {}
+    for fig in doc.figures:
+        a, b = getattr(fig, "victim_text_start", None), getattr(fig, "victim_text_end", None)
+        if a is None or b is None:
+            continue
+        for m in doc.actors:
+            if m.start >= a and m.end <= b:
+                doc.figure_actors[(fig.start, fig.end)] = m
+                break
 
 
 STAGES: list[tuple[str, Callable[[Document], None]]] = [
@@ -85,6 +97,7 @@ STAGES: list[tuple[str, Callable[[Document], None]]] = [
     ("places", stage_places),
     ("actors", stage_actors),
     ("sources", stage_sources),
+    ("victims", resolve_figure_actors),
     ("triggers", stage_triggers),
     ("events", stage_events),
 ]
@@ -186,17 +199,15 @@ class _Builder:
             geo_precision=place.geo_precision, where_prec=place.where_prec, text=m.text, span=m.span,
         )
 
-    def event_date(self, ev: EventDraft, fallback) -> EventDate | None:
-        d = ev.date if ev.date is not None else fallback
-        if d is None:
-            if self.doc.published is None:
-                return None
-            p = self.doc.published.isoformat()
-            return EventDate(start=p, end=None, time_precision=1, date_prec=1)
-        m = _mention(self.doc, d.start, d.end)
+    def event_date(self, ev: EventDraft) -> EventDate | None:
+        d = dates_mod.pick_event_date(self.doc.dates, self.doc.norm, list(ev.ranges), self.doc.published)
+        if d is None or d.start_date is None:
+            return None
+        m = _mention(self.doc, d.start, d.end) if d.end > d.start else None
         return EventDate(
             start=d.start_date.isoformat(), end=d.end_date.isoformat() if d.end_date else None,
-            time_precision=d.time_precision, date_prec=d.date_prec, text=m.text, span=m.span,
+            time_precision=d.time_precision, date_prec=d.date_prec,
+            text=m.text if m else None, span=m.span if m else None,
         )
 
     def actors(self, ev: EventDraft) -> list[Actor]:
@@ -210,7 +221,7 @@ class _Builder:
         for m in loose:
             (agents if not agents else targets).append(m)
         for fig in ev.figures:
-            actor = getattr(fig, "actor_mention", None)
+            actor = self.doc.figure_actors.get((fig.start, fig.end))
             if actor is not None and all(x.entry.id != actor.entry.id for x in agents + targets):
                 targets.append(actor)
         out: list[Actor] = []
@@ -250,7 +261,7 @@ class _Builder:
                 sm = _mention(doc, seg.start, seg.end) if seg is not None else _mention(doc, fig.start, fig.end)
                 by_key[key] = Claim(source=self.source_id(speaker), stance="asserts", text=sm.text, span=sm.span)
             fm = _mention(doc, fig.start, fig.end)
-            actor = getattr(fig, "actor_mention", None)
+            actor = self.doc.figure_actors.get((fig.start, fig.end))
             by_key[key].figures.append(Figure(
                 kind=fig.kind, low=fig.low, high=fig.high, best=fig.best, qualifier=fig.qualifier,
                 group=fig.group or "unknown", actor=actor.entry.id if actor is not None else None,
@@ -258,7 +269,7 @@ class _Builder:
             ))
         return list(by_key.values())
 
-    def event(self, n: int, ev: EventDraft, fallback_date) -> Event:
+    def event(self, n: int, ev: EventDraft) -> Event:
         doc = self.doc
         claims = self.claims(ev)
         source_of = {s.id: s for s in self.sources}
@@ -274,44 +285,28 @@ class _Builder:
             and not any(a.role in ("actor2", "assoc_actor_2") and a.inter != 7 for a in actors)
         )
         evidence = [_mention(doc, a, b) for a, b in sorted(ev.ranges)]
-        trig = ev.triggers[0]
+        trig = ev.triggers[0] if ev.triggers else None
         score = min(1.0, 0.35 + 0.35 * ev.weight + 0.1 * (ev.place is not None) + 0.1 * bool(actors)
                     + 0.1 * bool(ev.date_explicit))
         return Event(
             id=f"E{n}", event_type=ev.event_type, sub_event_type=ev.sub_event_type,
-            date=self.event_date(ev, fallback_date), location=self.location(ev.place), actors=actors,
+            date=self.event_date(ev), location=self.location(ev.place), actors=actors,
             civilian_targeting=bool(civilian), weapons=list(ev.weapons), claims=claims,
             fatalities=Fatalities(**fatalities), contested=contested, evidence=evidence,
-            confidence=round(score, 2), trigger=_mention(doc, trig.start, trig.end),
+            confidence=round(score, 2), trigger=_mention(doc, trig.start, trig.end) if trig else None,
         )
-
-
-def resolve_figure_actors(doc: Document) -> None:
-    """Attach to each figure the actor named as its victims ("40 جندياً في جيش النظام السوري")."""
-    for fig in doc.figures:
-        fig.actor_mention = None
-        a, b = getattr(fig, "victim_text_start", None), getattr(fig, "victim_text_end", None)
-        if a is None or b is None:
-            continue
-        for m in doc.actors:
-            if m.start >= a and m.end <= b:
-                fig.actor_mention = m
-                break
 
 
 def run(doc: Document) -> Document:
     doc.country_hint = actors_mod.country_of_text(doc.norm)
     for _name, stage in STAGES:
         stage(doc)
-    resolve_figure_actors(doc)
     return doc
 
 
 def to_schema(doc: Document) -> RasdDocument:
     builder = _Builder(doc)
-    trigger_sentences = {s for ev in doc.events for s in ev.sentences}
-    fallback = story_date(doc, trigger_sentences)
-    events = [builder.event(i + 1, ev, fallback) for i, ev in enumerate(sorted(doc.events, key=lambda e: e.first_start))]
+    events = [builder.event(i + 1, ev) for i, ev in enumerate(sorted(doc.events, key=lambda e: e.first_start))]
     for key, _channel_of in doc.attribution.relays:
         builder.source_id(key)
     info = DocInfo(

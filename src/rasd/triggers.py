@@ -40,20 +40,22 @@ CHEMICAL = "Chemical weapon"
 GRENADE = "Grenade"
 
 # Weapon classes in the order they decide an explosion's sub-event type.
+_SEIZED_WEAPONS = frozenset({
+    "missile", "rocket", "artillery", "mortar", "vbied", "ied", "landmine", "suicide_vest", "grenade", "chemical",
+    "arms", "small_arms", "heavy_machine_gun", "sniper", "tank", "apc",
+})
 _AIR_WEAPONS = frozenset({"aircraft", "drone", "helicopter", "barrel_bomb"})
-_IED_WEAPONS = frozenset({"vbied", "ied", "landmine"})
-_SHELL_WEAPONS = frozenset({"missile", "rocket", "artillery", "mortar"})
-_REAL_WEAPONS = frozenset(
-    _AIR_WEAPONS | _IED_WEAPONS | _SHELL_WEAPONS
-    | {"suicide_vest", "grenade", "chemical", "arms", "small_arms", "heavy_machine_gun", "sniper", "tank", "apc"}
-)
+WEAPON_WINDOW = 8
+FOLLOWING_FRAMES = frozenset({"accident"})  # non-event frames that may also follow the trigger  # words between a trigger and a weapon that still describes it
 
 # Verb endings and plural endings a lexicon word may carry (قصف → قصفت، قصفوا، قصفها).
 TRIGGER_SUFFIXES = PRONOUN_SUFFIXES | {"ت", "وا", "ا", "ات", "ان", "ين", "ون", "تا", "ته", "تها", "تهم", "وه", "وها", "وهم"}
 WEAPON_SUFFIXES = frozenset({"ه", "ها", "هم", "ات", "ين", "ان"})
+CUE_SUFFIXES = frozenset({"ه", "ها", "هم", "ات", "ين", "ون"})
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_STOP = re.compile(r"[.!?؟\n]")
+_CLAUSE_BREAK = re.compile(r"[،,؛;:]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,7 @@ def _cue_matcher() -> PhraseMatcher[_Cue]:
     for r in _rows("trigger_context.tsv"):
         factor = float(r["factor"]) if r.get("factor") else None
         entries.append((r["phrase"], _Cue(r["frame"], factor, int(r["window"] or 0))))
-    return PhraseMatcher(entries, suffixes=())
+    return PhraseMatcher(entries, suffixes=CUE_SUFFIXES)
 
 
 def find_triggers(norm: str) -> list[Trigger]:
@@ -126,6 +128,8 @@ def find_triggers(norm: str) -> list[Trigger]:
     out = []
     for m in _trigger_matcher().find(norm):
         e = max(m.payloads, key=lambda p: p.weight)
+        if not e.event_type:
+            continue  # a blocker row: this longer phrase is not an event ("السيطرة على الوضع")
         out.append(Trigger(m.start, m.end, e.event_type, e.sub_event_type, e.weight, norm[m.start:m.end]))
     return out
 
@@ -156,12 +160,31 @@ def _cues(text: str) -> dict[str, list[int]]:
     return found
 
 
-def _nearest(cues: dict[str, list[int]], frames: tuple[str, ...], pos: int) -> str | None:
-    """Of the given frames, the one whose cue is nearest before `pos` (the subject), else nearest after."""
+_OBJECT_START = re.compile(r"\b(?:علي|الي|في|من|ب|ل)\b|[،,:؛]")
+
+
+def _agent(text: str, cues: dict[str, list[int]], frames: tuple[str, ...], pos: int, end: int) -> str | None:
+    """Of the given frames, the one naming the agent of the trigger at text[pos:end].
+
+    Arabic puts the subject right after a verb ("سيطر الجيش على ...") or the agent right after a
+    verbal noun ("سيطرة المعارضة على ..."), so a cue within 3 words after the trigger and before
+    the object preposition (على، إلى، في ...) wins; otherwise the nearest cue before the trigger,
+    otherwise the nearest after it.
+    """
+    stop = _OBJECT_START.search(text, end)
+    limit = stop.start() if stop else len(text)
+    words = list(_WORD.finditer(text, end, limit))
+    if len(words) > 3:
+        limit = words[2].end()
     best: tuple[int, str] | None = None
     for frame in frames:
         for p in cues.get(frame, ()):
-            dist = pos - p if p < pos else 1000 + (p - pos)
+            if end <= p < limit:
+                dist = p - end
+            elif p < pos:
+                dist = 1000 + pos - p
+            else:
+                dist = 100000 + p - pos
             if best is None or dist < best[0]:
                 best = (dist, frame)
     return best[1] if best else None
@@ -178,44 +201,42 @@ def _after(cues: dict[str, list[int]], frames: tuple[str, ...], pos: int) -> str
     return best[1] if best else None
 
 
-def _explosive_sub(kinds: set[str], implied: set[str]) -> str:
-    """Sub-event type from weapons: suicide > air > IED > shelling > grenade; '' when none."""
-    if "suicide_vest" in kinds:
-        return SUICIDE
-    if kinds & _AIR_WEAPONS:
-        return AIR
-    if kinds & _IED_WEAPONS:
-        return IED
-    if kinds & _SHELL_WEAPONS:
-        return SHELLING
-    if "grenade" in kinds:
-        return GRENADE
+_EXPLOSIVE_ORDER = (SUICIDE, AIR, IED, SHELLING, GRENADE)
+
+
+def _explosive_sub(implied: set[str]) -> str:
+    """Sub-event type the weapons imply: suicide > air > IED > shelling > grenade; '' when none."""
+    for sub in _EXPLOSIVE_ORDER:
+        if sub in implied:
+            return sub
     return ""
 
 
-def refine_sub_event_type(trigger: Trigger, clause_norm: str, weapons: list[WeaponMention]) -> tuple[str, str]:
+def refine_sub_event_type(
+    trigger: Trigger, clause_norm: str, weapons: list[WeaponMention], offset: int | None = None
+) -> tuple[str, str]:
     """(event_type, sub_event_type) of a trigger read in its clause.
 
-    `weapons` are the weapon mentions of that clause (e.g. `find_weapons(clause_norm)`). Strong
-    triggers (weight 1.0) keep their lexicon type except where a weapon or cue changes the kind of
-    attack itself (a chemical warhead, a suicide bomber, a foiled bombing, violence at a protest).
+    `clause_norm` is the text around the trigger (its clause, or its sentence up to the clause end);
+    `offset` is where that text starts in the document (when omitted, the trigger phrase is searched
+    for in it). `weapons` are the weapon mentions near the trigger (e.g. `find_weapons(clause_norm)`).
+    Strong triggers (weight 1.0) keep their lexicon type except where a weapon or cue changes the
+    kind of attack itself (a chemical warhead, a suicide bomber, a foiled bombing, a protest).
     """
     et, st = trigger.event_type, trigger.sub_event_type
     strong = trigger.weight >= 1.0
     rule = _refine_rule(trigger)
     cues = _cues(clause_norm)
-    pos = clause_norm.find(trigger.phrase)
-    pos = max(pos, 0)
+    pos = trigger.start - offset if offset is not None else max(clause_norm.find(trigger.phrase), 0)
     kinds = {w.weapon for w in weapons}
     implied = {w.implies for w in weapons if w.implies}
-    explosive = _explosive_sub(kinds, implied)
+    explosive = _explosive_sub(implied)
 
     # A foiled or defused bombing is a strategic development, not an explosion.
     if "disrupted" in cues and (et == EXPLOSIONS or (rule == "attack" and explosive)):
         return STRATEGIC, "Disrupted weapons use"
-    if "chemical" in kinds and et in (EXPLOSIONS, BATTLES, VAC) and st not in ("Sexual violence",):
-        if rule in ("attack", "killing", "") and et != VAC or not strong:
-            return EXPLOSIONS, CHEMICAL
+    if "chemical" in kinds and (et in (EXPLOSIONS, BATTLES) or rule == "killing"):
+        return EXPLOSIONS, CHEMICAL
 
     if et == PROTESTS:
         if "excessive_force" in cues:
@@ -232,8 +253,10 @@ def refine_sub_event_type(trigger: Trigger, clause_norm: str, weapons: list[Weap
         return RIOTS, "Violent demonstration" if "protest" in cues else "Mob violence"
 
     if et == EXPLOSIONS:
+        if rule == "raid" and "ground_raid" in cues and not kinds & _AIR_WEAPONS:
+            return BATTLES, "Armed clash"  # "غارة شنتها قوات خاصة": a commando raid, not an air strike
         if st == "" or not strong:
-            if st == IED and explosive in ("", SHELLING, GRENADE) and "suicide_vest" not in kinds:
+            if st == IED and explosive in ("", SHELLING, GRENADE):
                 return EXPLOSIONS, IED  # an explosion stays an IED unless a bomber or aircraft says otherwise
             if explosive:
                 return EXPLOSIONS, explosive
@@ -251,7 +274,7 @@ def refine_sub_event_type(trigger: Trigger, clause_norm: str, weapons: list[Weap
             return STRATEGIC, "Non-violent transfer of territory"
         if st:
             return et, st
-        side = _nearest(cues, ("state_actor", "nonstate_actor"), pos)
+        side = _agent(clause_norm, cues, ("state_actor", "nonstate_actor"), pos, pos + len(trigger.phrase))
         if rule == "withdrawal":  # the side that withdraws loses the ground
             side = {"state_actor": "nonstate_actor", "nonstate_actor": "state_actor"}.get(side or "", side)
         if side == "nonstate_actor":
@@ -279,12 +302,13 @@ def refine_sub_event_type(trigger: Trigger, clause_norm: str, weapons: list[Weap
         return VAC, "Attack"
 
     if rule == "detention":
-        if _nearest(cues, ("state_actor", "nonstate_actor"), pos) == "nonstate_actor" or "hostage" in cues:
+        agent = _agent(clause_norm, cues, ("state_actor", "nonstate_actor"), pos, pos + len(trigger.phrase))
+        if agent == "nonstate_actor" or "hostage" in cues:
             return VAC, "Abduction/forced disappearance"
         return STRATEGIC, "Arrests"
 
     if rule == "seizure":
-        if kinds & _REAL_WEAPONS or "disrupted" in cues and kinds:
+        if kinds & _SEIZED_WEAPONS:
             return STRATEGIC, "Disrupted weapons use"
         return STRATEGIC, "Arrests"
 
@@ -302,16 +326,27 @@ def _sentence_bounds(norm: str, pos: int) -> tuple[int, int]:
 def non_event_frames(norm: str, trigger: Trigger) -> list[tuple[str, float]]:
     """(frame, factor) of every non-event cue that governs the trigger.
 
-    A cue governs a trigger when it stands before it in the same sentence with at most `window`
-    words in between (e.g. "لن" 3 words, "في حال" 8 words).
+    A cue governs a trigger when it stands before it in the same clause with at most `window`
+    words in between (e.g. "لن" 3 words, "في حال" 8 words); `accident` cues may also follow it.
     """
     s, _ = _sentence_bounds(norm, trigger.start)
     span = norm[s:trigger.start]
     frames = []
     for m in _cue_matcher().find(span):
+        if _CLAUSE_BREAK.search(span, m.end):
+            continue  # a frame does not reach across a comma or colon
         gap = len(_WORD.findall(span[m.end:]))
         for cue in m.payloads:
             if cue.factor is not None and gap <= cue.window:
+                frames.append((cue.frame, cue.factor))
+    # an accident may be named after the explosion word ("انفجرت أسطوانة غاز")
+    _, sentence_end = _sentence_bounds(norm, trigger.start)
+    brk = _CLAUSE_BREAK.search(norm, trigger.end, sentence_end)
+    tail = norm[trigger.end:brk.start() if brk else sentence_end]
+    for m in _cue_matcher().find(tail):
+        gap = len(_WORD.findall(tail[:m.start]))
+        for cue in m.payloads:
+            if cue.frame in FOLLOWING_FRAMES and cue.factor is not None and gap <= cue.window:
                 frames.append((cue.frame, cue.factor))
     return frames
 
@@ -329,11 +364,28 @@ def is_non_event_context(norm: str, trigger: Trigger) -> bool:
     return context_factor(norm, trigger) <= 0.3
 
 
-def find_event_triggers(norm: str, min_weight: float = 0.1) -> list[Trigger]:
-    """All triggers with types resolved in their clause and weights lowered by non-event frames.
+def _words_between(norm: str, a: int, b: int) -> int:
+    return len(_WORD.findall(norm[min(a, b):max(a, b)]))
 
-    Triggers in non-event frames (see `is_non_event_context`) are dropped. Weapons come from the
-    trigger's clause, or from its sentence when the clause names none.
+
+def weapons_near(norm: str, trigger: Trigger, weapons: list[WeaponMention], window: int = WEAPON_WINDOW) -> list[WeaponMention]:
+    """The weapon mentions (document offsets) at most `window` words away from the trigger."""
+    near = []
+    for w in weapons:
+        if w.start < trigger.end and trigger.start < w.end:
+            near.append(w)
+        elif _words_between(norm, trigger.end, w.start) <= window if w.start >= trigger.end else \
+                _words_between(norm, w.end, trigger.start) <= window:
+            near.append(w)
+    return near
+
+
+def find_event_triggers(norm: str, min_weight: float = 0.1) -> list[Trigger]:
+    """All triggers with types resolved in context and weights lowered by non-event frames.
+
+    Triggers in non-event frames (see `is_non_event_context`) are dropped. Weapons count when they
+    stand in the trigger's clause within WEAPON_WINDOW words; cue words are read from the start of
+    the sentence to the end of the trigger's clause (the subject often comes clauses earlier).
     """
     found = find_triggers(norm)
     if not found:
@@ -343,18 +395,25 @@ def find_event_triggers(norm: str, min_weight: float = 0.1) -> list[Trigger]:
         in_sentence = [t for t in found if sentence.start <= t.start < sentence.end]
         if not in_sentence:
             continue
-        sentence_weapons = find_weapons(norm[sentence.start:sentence.end])
         for clause in split_clauses(norm, sentence):
-            clause_text = norm[clause.start:clause.end]
-            clause_weapons = find_weapons(clause_text)
-            for t in in_sentence:
-                if not clause.start <= t.start < clause.end:
-                    continue
+            in_clause = [t for t in in_sentence if clause.start <= t.start < clause.end]
+            if not in_clause:
+                continue
+            clause_weapons = [
+                replace(w, start=w.start + clause.start, end=w.end + clause.start)
+                for w in find_weapons(norm[clause.start:clause.end])
+            ]
+            context = norm[sentence.start:clause.end]
+            for t in in_clause:
                 factor = context_factor(norm, t)
                 if factor <= 0.3:
                     continue
-                et, st = refine_sub_event_type(t, clause_text, clause_weapons or sentence_weapons)
-                weight = round(t.weight * factor, 3)
+                near = weapons_near(norm, t, clause_weapons)
+                et, st = refine_sub_event_type(t, context, near, offset=sentence.start)
+                weight = t.weight
+                if et == EXPLOSIONS and t.event_type != EXPLOSIONS and near:
+                    weight = max(weight, 0.7)  # "استهدفت الطائرات": a vague verb made specific by its weapon
+                weight = round(weight * factor, 3)
                 if weight >= min_weight:
                     out.append(replace(t, event_type=et, sub_event_type=st, weight=weight))
     return out
@@ -370,4 +429,5 @@ __all__ = [
     "context_factor",
     "is_non_event_context",
     "find_event_triggers",
+    "weapons_near",
 ]

@@ -42,6 +42,16 @@ class _NormalisedMatcher(PhraseMatcher[int]):
         if len(self._automaton):
             self._automaton.make_automaton()
 
+    def find_all(self, text: str) -> list:
+        """As the parent, but a name written with the article needs it (or the ل of لل) in the text:
+        "حراك" alone is a word, not the village "الحراك"."""
+        hits = []
+        for m in super().find_all(text):
+            if m.key.startswith(ARTICLE) and not text.startswith(ARTICLE, m.start) and text[m.start:m.start + 1] != "ل":
+                continue
+            hits.append(m)
+        return hits
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -65,6 +75,13 @@ class Place:
         if self.curated or self.placetype in ("country", "region", "county"):
             return True
         return (self.population or 0) >= 5000
+
+    @property
+    def eminent(self) -> bool:
+        """A place that tells which country an article is about (a country, a governorate, a city)."""
+        if self.curated or self.placetype in ("country", "region"):
+            return True
+        return (self.population or 0) >= 100000
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,7 @@ class _Cues:
     kinds: dict[tuple[str, ...], str]  # token tuple (normalised) -> kind
     suffixes: dict[tuple[str, ...], str]
     stop: frozenset[str]
+    common: dict[str, float]  # name -> share of its news occurrences with a locative cue
     max_len: int
 
 
@@ -82,7 +83,16 @@ def load_cues() -> _Cues:
             suffixes[tuple(key.split())] = kind[len("suffix_"):]
         else:
             kinds[tuple(key.split())] = kind
-    return _Cues(kinds, suffixes, frozenset(stop), max(len(k) for k in kinds))
+    # every cue word is also a stop word: "مدينة", "شارع", "محيط" are place names somewhere
+    stop.update(" ".join(k) for k in kinds)
+    stop.update(" ".join(k) for k in suffixes)
+    common_text = resources.files("rasd").joinpath("data", "gazetteer.common.tsv").read_text(encoding="utf-8")
+    common = {}
+    for ln in common_text.splitlines()[2:]:
+        parts = ln.split("\t")
+        if len(parts) == 3:
+            common[parts[0]] = float(parts[2])
+    return _Cues(kinds, suffixes, frozenset(stop), common, max(len(k) for k in kinds))
 
 
 @dataclass(slots=True)
@@ -134,7 +144,7 @@ def _read_cues(norm: str, m: Match[int], cues: _Cues) -> _Reading:
     words = _words_before(norm, tok_start, 5)
     pos = len(words)
 
-    def take(allowed: tuple[str, ...]) -> tuple[str, str, int] | None:
+    def take(allowed: tuple[str, ...]) -> tuple[str, str, int, int] | None:
         for n in range(min(cues.max_len, pos), 0, -1):
             seq = words[pos - n:pos]
             variants = [tuple(w[2] for w in seq)]
@@ -147,20 +157,20 @@ def _read_cues(norm: str, m: Match[int], cues: _Cues) -> _Reading:
                     glue = seq[0][2][: len(seq[0][2]) - len(v[0])]
                     if "ب" in glue or glue.endswith("ل"):
                         r.locative = True
-                    return kind, " ".join(v), n
+                    return kind, " ".join(v), n, len(glue)
         return None
 
     hit = take(("settlement", "adm1", "adm2", "site", "capital", "area", "centre"))
     if hit:
-        r.level, r.level_word, n = hit
-        r.start = words[pos - n][0]
+        r.level, r.level_word, n, glue_len = hit
+        r.start = words[pos - n][0] + glue_len  # the expression starts after its proclitics: ب|مدينة
         pos -= n
     hit = take(("rural", "direction", "near", "between", "locative"))
     if hit and hit[0] == "locative":
         r.locative = True
     elif hit:
-        r.modifier, r.modifier_word, n = hit
-        r.start = words[pos - n][0]
+        r.modifier, r.modifier_word, n, glue_len = hit
+        r.start = words[pos - n][0] + glue_len
         pos -= n
         if r.modifier in ("rural", "direction", "near"):
             r.locative = True
@@ -168,8 +178,9 @@ def _read_cues(norm: str, m: Match[int], cues: _Cues) -> _Reading:
             if more:
                 r.locative = True
     if not r.level and not r.modifier and words:
-        prev = strip_clitics(words[-1][2])
-        if m.key.startswith("ال") and prev.startswith("ال") and (prev,) not in cues.kinds and not glued:
+        prev = words[-1][2]
+        definite = prev.startswith(("ال", "وال", "فال", "بال", "لل", "ولل"))
+        if m.key.startswith("ال") and definite and (strip_clitics(prev),) not in cues.kinds and not glued:
             r.adjective = True
     # words after the toponym: "ريف حلب الغربي", "دمشق وريفها", "زنجبار وضواحيها"
     after = norm[m.end:m.end + 40]
@@ -177,7 +188,7 @@ def _read_cues(norm: str, m: Match[int], cues: _Cues) -> _Reading:
     if toks and after[: toks[0][0]].strip(_QUOTES) == "":
         for n in (2, 1):
             seq = toks[:n]
-            if len(seq) < n or any(after[a[1]:b[0]].strip() for a, b in zip(seq, seq[1:])):
+            if len(seq) < n or any(after[a[1]:b[0]].strip() for a, b in zip(seq, seq[1:], strict=False)):
                 continue
             kind = cues.suffixes.get(tuple(t[2] for t in seq))
             if kind:
@@ -195,25 +206,50 @@ class _Context:
     points: list[tuple[float, float]]
 
 
-def _context(readings: list[_Reading], places: tuple[Place, ...], hint: str | None) -> _Context:
+def _context(readings: list[_Reading], places: tuple[Place, ...], hint: str | None, cues: _Cues) -> _Context:
     """Countries and governorates the article is about, from its unambiguous well-known places."""
     countries: Counter = Counter()
     admin1: Counter = Counter()
     points: list[tuple[float, float]] = []
-    for r in readings:
-        cands = [places[i] for i in r.match.payloads if places[i].major and places[i].placetype != "neighbourhood"]
-        if not cands or r.adjective:
-            continue
-        ccs = {p.country for p in cands}
-        if len(ccs) == 1:
-            countries[ccs.pop()] += 1
-        a1 = {(p.country, p.admin1) for p in cands if p.placetype != "country"}
-        if len(a1) == 1:
-            admin1[a1.pop()] += 1
-            best = max(cands, key=lambda p: (_RANK.get(p.placetype, 1), p.population or 0))
-            points.append((best.lat, best.lon))
+    usable = [r for r in readings if not (r.adjective or r.match.key in cues.stop
+                                          or (r.match.key in cues.common and not r.level))]
+    # pass 1: countries, governorates and curated places name the article's countries; pass 2: big
+    # cities add their country only when it agrees with pass 1 (or pass 1 found none): "زنجبار" in a
+    # Yemen story is Zinjibar, not Zanzibar
+    for big_cities in (False, True):
+        known = set(countries)
+        for r in usable:
+            # a governorate cue narrows reliably ("محافظة البيضاء" is Yemen's); a town cue does not (Libya's
+            # Al Bayda is a city too), so then every well-known namesake counts
+            pool = _candidates(r, places) if r.level in ("adm1", "adm2") else [places[i] for i in r.match.payloads]
+            cands = [p for p in pool if p.eminent and p.placetype != "neighbourhood"]
+            coarse = any(p.placetype == "country" for p in cands) or all(
+                p.placetype == "region" or p.curated for p in cands)
+            if coarse and any(p.placetype == "country" for p in cands):
+                cands = [p for p in cands if p.placetype == "country"]
+            if not cands or coarse == big_cities:
+                continue
+            ccs = {p.country for p in cands}
+            if big_cities and known and not ccs & known:
+                continue
+            if big_cities and known:
+                cands = [p for p in cands if p.country in known]
+                ccs = {p.country for p in cands}
+            if len(ccs) == 1:
+                countries[ccs.pop()] += 1
+            a1 = {(p.country, p.admin1) for p in cands if p.placetype != "country"}
+            if len(a1) == 1:
+                admin1[a1.pop()] += 1
+                best = max(cands, key=lambda p: (_RANK.get(p.placetype, 1), p.population or 0))
+                points.append((best.lat, best.lon))
     if hint:
         countries[hint] += 3
+    # second pass: towns of the article's countries that sit in a single governorate
+    for r in usable:
+        cands = [p for p in _candidates(r, places) if p.major and p.country in countries and not p.eminent]
+        a1 = {(p.country, p.admin1) for p in cands if p.admin1}
+        if len(a1) == 1 and len(cands) <= 2:
+            admin1[a1.pop()] += 1
     return _Context(countries, admin1, hint, points)
 
 
@@ -224,7 +260,7 @@ def _score(p: Place, ctx: _Context) -> tuple:
     if ctx.points:
         dist = min(math.hypot(p.lat - la, p.lon - lo) for la, lo in ctx.points)
     return (
-        (p.country == ctx.hint) * 2 + (in_country > 0), in_admin1 > 0, _RANK.get(p.placetype, 1) + p.curated * 0.6,
+        (p.country == ctx.hint) * 2 + (in_country > 0), p.eminent, in_admin1 > 0, _RANK.get(p.placetype, 1) + p.curated * 0.6,
         math.log10((p.population or 0) + 1), -dist,
     )
 
@@ -236,10 +272,15 @@ def _candidates(r: _Reading, places: tuple[Place, ...]) -> list[Place]:
         wanted = ("region", "country", "feature", "county")
     elif r.level == "adm2":
         wanted = ("county",)
-    elif r.level in ("settlement", "capital", "centre") or r.modifier == "near":
+    elif r.level == "settlement" or r.modifier == "near":
+        wanted = _SETTLED
+    elif r.level == "centre" and any(p.placetype in _SETTLED and p.major for p in cands):
         wanted = _SETTLED
     elif r.level == "site":
         wanted = ("neighbourhood", "campus", "camp", "airport", "base", "crossing")
+    if r.level == "capital":
+        # "العاصمة السعودية الرياض": only a big city follows العاصمة; anything else is an adjective
+        return [p for p in cands if p.placetype in _SETTLED and (p.population or 0) >= 100000 or p.curated]
     if wanted:
         narrowed = [p for p in cands if p.placetype in wanted]
         if narrowed:
@@ -249,42 +290,52 @@ def _candidates(r: _Reading, places: tuple[Place, ...]) -> list[Place]:
     return cands
 
 
-def _choose(r: _Reading, cands: list[Place], ctx: _Context) -> Place | None:
+def _choose(r: _Reading, cands: list[Place], every: list[Place], ctx: _Context) -> Place | None:
     if not cands:
         return None
     best = max(cands, key=lambda p: _score(p, ctx))
     # A governorate named without a cue is its capital city (إدلب، حلب، الرقة): ACLED codes the town.
-    if best.placetype in ("region", "county") and r.level not in ("adm1", "adm2") and r.modifier is None \
+    if best.placetype in ("region", "county") and r.level not in ("adm1", "adm2") \
+            and r.modifier in (None, "near", "between") \
             and r.suffix != "rural":
-        same = [p for p in (cands if r.level else r.match.payloads and _all(r, cands)) if p.placetype == "locality"
-                and p.country == best.country and (p.admin1 == best.admin1 or p.admin2 == best.name)]
+        same = [p for p in every if p.placetype == "locality" and p.country == best.country
+                and (p.admin1 == best.admin1 or p.admin2 == best.name or (p.population or 0) >= 100000)]
         if same:
             best = max(same, key=lambda p: (p.population or 0, _score(p, ctx)))
     return best
 
 
-def _all(r: _Reading, cands: list[Place]) -> list[Place]:
-    return cands
-
-
 def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context) -> bool:
     """Precision gate: common words and minor villages need a cue and a plausible country."""
     key = r.match.key
-    strong = r.level in _STRONG or r.modifier in ("rural", "direction", "near", "between")
+    strong = r.level in _STRONG or r.modifier in ("rural", "direction", "near")
     if r.adjective and p.placetype in ("country", "region", "feature"):
         return False
+    named = r.level in ("settlement", "adm1", "adm2", "capital")
     if key in cues.stop or len(key.replace(" ", "")) <= 2:
-        if not (r.level in ("settlement", "adm1", "adm2", "capital") or (r.level == "area" and p.major)):
+        if not named:
+            return False
+    in_admin1 = p.admin1 is not None and ctx.admin1.get((p.country, p.admin1), 0) > 0
+    if key in cues.common and not (named or r.modifier in ("rural", "direction", "near")):
+        # a name news mostly uses as a word: a country after a preposition, a town in the article's
+        # governorate, a big city that news does name as a place ("ريال مدريد" vs "في مدريد")
+        if not ((p.placetype == "country" and r.locative) or (in_admin1 and (p.population or 0) >= 50000)
+                or ((p.population or 0) >= 1000000 and cues.common[key] >= 0.05)):
             return False
     foreign = bool(ctx.countries) and p.country not in ctx.countries
-    if p.major:
-        return not (foreign and p.placetype not in ("country",) and (p.population or 0) < 100000 and not strong)
+    if p.eminent:
+        # a square or camp abroad ("ميدان التحرير" in a Sanaa story) is a namesake
+        return not (foreign and p.curated and p.placetype not in ("country", "region", "feature", "locality"))
+    if p.major and (ctx.countries or r.level == "settlement"):
+        # a town of another country than the article's needs "مدينة X"
+        return not foreign or r.level == "settlement"
     # a minor village: a locative cue, and the article's country (or governorate) when known
     if foreign:
         return False
     if not ctx.countries and not (r.level in ("settlement",) or r.modifier == "near"):
         return False
-    in_admin1 = ctx.admin1.get((p.country, p.admin1), 0) > 0 if p.admin1 else False
+    if not in_admin1 and any(c == p.country for c, _ in ctx.admin1) and not (r.level == "settlement" or r.modifier):
+        return False  # a village elsewhere in the country, named only with "منطقة"/"في": likely a namesake
     return strong or (r.locative and in_admin1) or (in_admin1 and " " in key)
 
 
@@ -321,13 +372,28 @@ def _mention(r: _Reading, p: Place, start: int | None = None, end: int | None = 
     )
 
 
+def _anchor(norm: str, readings: list[_Reading], i: int, gaz: Gazetteer, ctx: _Context, cues: _Cues) -> Place | None:
+    """The place right after reading i when joined by ب/في ("X بريف Y", "X في محافظة Y")."""
+    if i + 1 >= len(readings):
+        return None
+    nxt = readings[i + 1]
+    between = norm[readings[i].end:nxt.match.start]
+    words = between.split()
+    if len(between) > 24 or not words or not (words[0] == "في" or words[0].startswith("ب")):
+        return None
+    p = _choose(nxt, _candidates(nxt, gaz.places), [gaz.places[j] for j in nxt.match.payloads], ctx)
+    if p is None or not _accept(nxt, p, cues, ctx):
+        return None
+    return p
+
+
 def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
     """Place mentions in normalised text, in order, each resolved to one gazetteer place."""
     gaz = gazetteer or load_gazetteer()
     cues = load_cues()
     readings = [_read_cues(norm, m, cues) for m in gaz.matcher.find(norm)]
     # "ريفي إدلب وحلب", "محافظتي إب وتعز": a cue carries over to a name joined by و
-    for prev, cur in zip(readings, readings[1:]):
+    for prev, cur in zip(readings, readings[1:], strict=False):
         gap = norm[prev.end:cur.match.start]
         if gap.strip() in ("و",) or (gap.strip() == "" and norm[cur.match.start - 1:cur.match.start] == "و"):
             if (prev.modifier in ("rural", "direction") or prev.level in ("adm1", "settlement")) and \
@@ -335,12 +401,20 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
                 cur.modifier, cur.modifier_word = prev.modifier, prev.modifier_word
                 cur.level, cur.level_word = prev.level, prev.level_word
                 cur.locative = True
-    ctx = _context(readings, gaz.places, country_hint)
+    ctx = _context(readings, gaz.places, country_hint, cues)
     out: list[PlaceMention] = []
     i = 0
     while i < len(readings):
         r = readings[i]
-        p = _choose(r, _candidates(r, gaz.places), ctx)
+        cands = _candidates(r, gaz.places)
+        anchor = _anchor(norm, readings, i, gaz, ctx, cues)
+        if anchor is not None and len(cands) > 1:
+            # "بلدة الطيبة بالغوطة الغربية", "قرية X في ريف حمص": the place that follows says where X is
+            near = [c for c in cands if (c.admin1 and c.admin1 == anchor.admin1 and c.country == anchor.country)
+                    or math.hypot(c.lat - anchor.lat, c.lon - anchor.lon) < 0.5]
+            # none there: the village is missing from the gazetteer, and a namesake elsewhere would be wrong
+            cands = sorted(near, key=lambda c: math.hypot(c.lat - anchor.lat, c.lon - anchor.lon))[:1]
+        p = _choose(r, cands, [gaz.places[j] for j in r.match.payloads], ctx)
         if p is None or not _accept(r, p, cues, ctx):
             i += 1
             continue

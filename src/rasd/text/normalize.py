@@ -54,6 +54,8 @@ def _fold_char(ch: str) -> str:
     code = ord(ch)
     if 0xFB50 <= code <= 0xFEFC:  # Arabic presentation forms
         folded = unicodedata.normalize("NFKC", ch)
+        if folded == ch:
+            return ch
         return "".join(_fold_char(c) for c in folded)
     if "A" <= ch <= "Z":
         return ch.lower()

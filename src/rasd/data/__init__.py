@@ -1,0 +1,1 @@
+"""Built data artefacts (the packaged gazetteer index); see README.md here."""

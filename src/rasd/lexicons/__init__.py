@@ -1,0 +1,1 @@
+"""Lexicon data files (TSV); see the README_*.md files beside them for their columns."""
