@@ -196,9 +196,9 @@ def build(wof_dir: Path, out: Path, corpus: list[Path] | None = None, docs_per_f
         common_out = out.with_name("gazetteer.common.tsv")
         with common_out.open("w", encoding="utf-8") as fh:
             fh.write("# Gazetteer names mostly used as ordinary words in news (built by scripts/build_gazetteer.py)\n")
-            fh.write("key\toccurrences\tlocative_share\n")
-            for key, n, share in common:
-                fh.write(f"{key}\t{n}\t{share}\n")
+            fh.write("key\toccurrences\tlocative_share\tnamed_share\n")
+            for key, n, share, named_share in common:
+                fh.write(f"{key}\t{n}\t{share}\t{named_share}\n")
         print(f"wrote {len(common)} common names to {common_out}")
     return len(rows)
 
@@ -224,15 +224,18 @@ _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
 _ARABIC_WORD = re.compile("[\u0621-\u064a]+")
 
 
-def common_names(keys: set[str], corpus: list[Path], docs_per_file: int) -> list[tuple[str, int, float]]:
+def common_names(keys: set[str], corpus: list[Path], docs_per_file: int) -> list[tuple[str, int, float, float]]:
     """Gazetteer names that news text mostly uses as ordinary words (الثورة، عنه، وان، القاعدة).
 
-    For each name: how often it occurs in a news sample and which share of those occurrences carries a
-    locative cue (a ب proclitic or a preceding في/مدينة/قرب...). Frequent names with a low share are
-    written to the "common" list; the geoparser then wants a settlement cue before them.
+    For each name: how often it occurs in a news sample, which share of those occurrences carries a
+    locative cue (a ب proclitic or a preceding في/مدينة/قرب...), and which share a place noun or direction
+    (مدينة/قرية/ريف/شمال...). Frequent names with a low share of either are written to the "common"
+    list; the geoparser then wants a settlement cue before them.
     """
     total: Counter = Counter()
     located: Counter = Counter()
+    named: Counter = Counter()  # after a place noun or direction, not just a preposition
+    place_words = LOCATIVE_BEFORE - {"في", "الي", "نحو", "داخل"}
     for path in corpus:
         if not path.exists():
             print(f"corpus {path} not found: skipped")
@@ -258,11 +261,14 @@ def common_names(keys: set[str], corpus: list[Path], docs_per_file: int) -> list
                                 total[key] += 1
                                 if "ب" in pre or prev in LOCATIVE_BEFORE or (prev[1:] in LOCATIVE_BEFORE and prev[:1] in "وفب"):
                                     located[key] += 1
+                                if prev in place_words or (prev[1:] in place_words and prev[:1] in "وفب"):
+                                    named[key] += 1
     out = []
     for key, n in total.items():
-        share = located[key] / n
-        if n >= 40 and share < 0.15:
-            out.append((key, n, round(share, 3)))
+        share, named_share = located[key] / n, named[key] / n
+        # "في تلك", "في بيان" are frequent, but nobody writes "مدينة تلك": places get a place noun now and then
+        if n >= 40 and (share < 0.15 or named_share < 0.01):
+            out.append((key, n, round(share, 3), round(named_share, 3)))
     return sorted(out, key=lambda x: -x[1])
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from rasd.dates import _is_report_date as is_report_date
 from rasd.document import Document
 
 VIOLENT_KINDS = {"killed", "injured", "casualties"}
@@ -24,7 +25,7 @@ CIVILIAN_GROUPS = {"civilians", "children", "women", "protesters", "tourists", "
 ARMED_GROUPS = {"soldiers", "militants", "police", "militia", "commanders", "leaders"}
 _TARGET_BEFORE = re.compile(r"(?:علي|ضد|استهدف\w*|مواقع|لمواقع|مقرات|مقر|تجمعات|عناصر من|جنودا? من|صفوف|عناصر|جنود|افراد|قوات|ل)\s*$")
 _AGENT_BEFORE = re.compile(r"(?:شن\w*|نفذ\w*|من قبل|على يد|يد|ايدي|بايدي|نفذتها|تبنا\w*|قام\w*|من)\s*$")
-_COORD_BETWEEN = re.compile(r"^\s*(?:و|،|,|\s)*(?:في\s+)?(?:مدينه\s+|بلده\s+|قريه\s+|مدينتي\s+)?$")
+_COORD_BETWEEN = re.compile(r"^\s*(?:،|,)?\s*(?:و|،|,)\s*(?:في\s+)?(?:مدينه\s+|بلده\s+|قريه\s+|مدينتي\s+)?$")
 
 
 @dataclass
@@ -113,34 +114,46 @@ def _dates_compatible(a: EventDraft, cand: Candidate) -> bool:
     return a.date.start_date == cand.date.start_date
 
 
-def _subtypes_compatible(d: EventDraft, c: Candidate) -> bool:
-    if d.event_type != c.event_type:
-        return d.weight < 0.75 or c.weight < 0.75 and _violent(d.event_type) and _violent(c.event_type)
-    return d.sub_event_type == c.sub_event_type or min(d.weight, c.weight) < 0.75
-
-
 def _violent(event_type: str) -> bool:
     return event_type in ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
+WEAK = 0.35  # a bare killing/casualty word: its type comes from the event it belongs to
+EMBEDDED_IN_BATTLE = {"Remote explosive/landmine/IED", "Suicide bomb", "Grenade", "Shelling/artillery/missile attack"}
+
+
+def types_compatible(d: EventDraft, c: Candidate) -> bool:
+    """Can a candidate join a draft event? Same type; or a weak kill word; or explosives used in a battle."""
+    if d.event_type == c.event_type:
+        return d.sub_event_type == c.sub_event_type or min(d.weight, c.weight) < 0.75
+    if min(d.weight, c.weight) <= WEAK:
+        return _violent(d.event_type) and _violent(c.event_type)
+    return d.event_type == "Battles" and c.sub_event_type in EMBEDDED_IN_BATTLE
+
+
+def _compatible(draft: EventDraft, cand: Candidate) -> bool:
+    return (
+        types_compatible(draft, cand)
+        and places_compatible(draft.place, cand.place)
+        and _dates_compatible(draft, cand)
+        and _actors_compatible(draft.actors, cand.actors)
+    )
+
+
 def merge_candidates(candidates: list[Candidate]) -> list[EventDraft]:
+    """Fold candidates into events: same (type, place, day, actors) → one event, latest first."""
     drafts: list[EventDraft] = []
     for cand in candidates:
-        target = None
-        for draft in reversed(drafts):
-            if (
-                _subtypes_compatible(draft, cand)
-                and places_compatible(draft.place, cand.place)
-                and _dates_compatible(draft, cand)
-                and _actors_compatible(draft.actors, cand.actors)
-            ):
-                target = draft
-                break
+        pool = [d for d in reversed(drafts) if _compatible(d, cand)]
+        exact = [d for d in pool if (d.event_type, d.sub_event_type) == (cand.event_type, cand.sub_event_type)]
+        target = exact[0] if exact else pool[0] if pool else None
         if target is None:
             target = EventDraft(cand.event_type, cand.sub_event_type, cand.weight)
             drafts.append(target)
-        elif cand.weight > target.weight:
+        elif target.weight <= WEAK < cand.weight:
             target.event_type, target.sub_event_type, target.weight = cand.event_type, cand.sub_event_type, cand.weight
+        elif target.event_type == cand.event_type and cand.weight > target.weight:
+            target.sub_event_type, target.weight = cand.sub_event_type, cand.weight
         target.triggers.append(cand.trigger)
         if cand.sentence not in target.sentences:
             target.sentences.append(cand.sentence)
@@ -210,11 +223,12 @@ def role_hint(norm: str, mention, trigger, victim_spans: list[tuple[int, int]]) 
     return ""
 
 
-def resolve_date(dates: list, trigger_pos: int):
+def resolve_date(norm: str, dates: list, trigger_pos: int):
+    """The sentence's event date: not the report's own date ("أعلنت ... اليوم"), nearest the trigger."""
     usable = [d for d in dates if d.kind != "background" and d.start_date is not None]
     if not usable:
         return None
-    return min(usable, key=lambda d: abs(d.start - trigger_pos))
+    return min(usable, key=lambda d: (is_report_date(norm, d), abs(d.start - trigger_pos)))
 
 
 def story_date(doc: Document, trigger_sentences: set[int]):
@@ -259,6 +273,8 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
         refined = [(t, t.event_type, t.sub_event_type) for t in trigs]  # already refined by the trigger stage
         best_t, et, st = max(refined, key=lambda r: (r[0].weight, -r[0].start))
         weight = best_t.weight
+        if weight <= WEAK and figs and et in ("Battles", "Violence against civilians"):
+            et, st = _kill_type(figs)
         if not et or not st:
             et, st = _kill_type(figs) if not et or et in ("Battles", "Violence against civilians") else (et, st or "")
             if not st:
@@ -275,7 +291,7 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
         ) and not any(w.implies == "Shelling/artillery/missile attack" for w in weapons):
             st = "Air/drone strike"
         places = _in(0, doc.places, sent.start, sent.end)
-        date_m = resolve_date(_in(0, doc.dates, sent.start, sent.end), best_t.start)
+        date_m = resolve_date(norm, _in(0, doc.dates, sent.start, sent.end), best_t.start)
         runs = [r for r in coordinated_places(norm, [p for p in places if p.placetype != "country"]) if r]
         after_runs = [r for r in runs if r[-1].end > best_t.start] or runs
         chosen_run = after_runs[0] if after_runs and len(after_runs[0]) > 1 else None

@@ -64,10 +64,19 @@ def stage_actors(doc: Document) -> None:
 
 def stage_sources(doc: Document) -> None:
     doc.attribution = Attribution(doc, doc.actors)
+    # a country named as a speaker ("وبحسب روسيا") is not where anything happened
+    spoken = {m for sp in doc.attribution.speakers.values() for m in sp.mentions}
+    doc.places = [p for p in doc.places if not any(a < p.end and p.start < b for a, b in spoken)]
+
+
+def _inside_actor(doc: Document, trigger) -> bool:
+    return any(m.start <= trigger.start and trigger.end <= m.end and (m.end - m.start) > (trigger.end - trigger.start)
+               for m in doc.actors)
 
 
 def stage_triggers(doc: Document) -> None:
-    doc.triggers = triggers_mod.find_event_triggers(doc.norm)
+    # a trigger word inside an actor's name (تحرير in هيئة تحرير الشام) is not an event
+    doc.triggers = [t for t in triggers_mod.find_event_triggers(doc.norm) if not _inside_actor(doc, t)]
     doc.weapons = triggers_mod.find_weapons(doc.norm)
 
 

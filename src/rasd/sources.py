@@ -100,8 +100,8 @@ def can_speak(mention) -> bool:
 def speaker_for_entry(entry) -> tuple[str, str]:
     """(merge key, kind) of a registry entry speaking as a source."""
     kind = entry.kind or "unnamed"
-    if kind in SPEAKING_KINDS_MERGED_BY_PARTY and entry.party:
-        return entry.party, kind
+    if kind in SPEAKING_KINDS_MERGED_BY_PARTY and entry.country and entry.country != "*" and entry.inter in (1, 8):
+        return f"{entry.country}:state", kind
     return entry.id, kind
 
 

@@ -90,7 +90,7 @@ def load_cues() -> _Cues:
     common = {}
     for ln in common_text.splitlines()[2:]:
         parts = ln.split("\t")
-        if len(parts) == 3:
+        if len(parts) >= 3:
             common[parts[0]] = float(parts[2])
     return _Cues(kinds, suffixes, frozenset(stop), common, max(len(k) for k in kinds))
 
@@ -316,7 +316,7 @@ def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context) -> bool:
         if not named:
             return False
     in_admin1 = p.admin1 is not None and ctx.admin1.get((p.country, p.admin1), 0) > 0
-    if key in cues.common and not (named or r.modifier in ("rural", "direction", "near")):
+    if key in cues.common and not (named or r.modifier in ("rural", "near")):
         # a name news mostly uses as a word: a country after a preposition, a town in the article's
         # governorate, a big city that news does name as a place ("ريال مدريد" vs "في مدريد")
         if not ((p.placetype == "country" and r.locative) or (in_admin1 and (p.population or 0) >= 50000)
