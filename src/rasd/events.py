@@ -203,6 +203,19 @@ def coordinated_places(norm: str, places: list) -> list[list]:
     return runs
 
 
+def figure_breakdown(norm: str, figs: list, runs: list[list]) -> list:
+    """Places of a total broken down by place ("19 قتيلاً في حلب، و12 في دمشق"): one per distinct place."""
+    found: dict[str, object] = {}
+    for f in figs:
+        for run in runs:
+            gap = norm[f.end:run[0].start]
+            if 0 <= run[0].start - f.end <= 30 and re.search(r"(?:^|\s)(?:في|ب)", gap) and not re.search(r"[.؟!]", gap):
+                for p in run:
+                    found.setdefault(_place_key(p) or p.name, p)
+                break
+    return list(found.values())
+
+
 def role_hint(norm: str, mention, trigger, victim_spans: list[tuple[int, int]]) -> str:
     """'agent', 'target' or '' for an actor mention relative to the event trigger."""
     if mention.entry.inter == 7:
@@ -295,7 +308,10 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
         runs = [r for r in coordinated_places(norm, [p for p in places if p.placetype != "country"]) if r]
         after_runs = [r for r in runs if r[-1].end > best_t.start] or runs
         chosen_run = after_runs[0] if after_runs and len(after_runs[0]) > 1 else None
-        if chosen_run and et != "Protests":
+        breakdown = figure_breakdown(norm, figs, runs)
+        if len(breakdown) > 1:
+            targets = breakdown
+        elif chosen_run and et != "Protests":
             targets = chosen_run
         else:
             targets = [choose_place(places, best_t.start)]

@@ -25,6 +25,7 @@ from rasd.text.normalize import normalize_key
 SPEAKING_KINDS_MERGED_BY_PARTY = {"government", "military"}
 NON_SPEAKERS_INTER = {7}  # civilians do not issue statements in this sense
 _COMPLEMENTISER = re.compile(r"(?:^|\s)(?:ب?ان|قوله|قولها|ل?ان)(?:\s|$)")
+_ADJACENT_SUBJECT = re.compile(r"^\s*(?:قد|لقد|فقد|بدوره|بدورها)?\s*$")
 _WINDOW_AFTER = 60
 _WINDOW_BEFORE = 45
 
@@ -70,7 +71,7 @@ def cue_matcher() -> PhraseMatcher[Cue]:
     rows = _read_tsv("reporting.tsv")
     return PhraseMatcher(
         [(r["phrase"], (r["cue"], r["stance"], r["subject"])) for r in rows],
-        suffixes=("ه", "ها", "هم", "وا", "ت", "ا"),
+        suffixes=("ه", "ها", "هم", "وا", "ت", "ا", "ان", "انها", "اه"),
     )
 
 
@@ -194,6 +195,8 @@ class Attribution:
             return self._resolve_relay(cue, sent_start, sent_end)
         if cue.subject in ("either", "after", "none"):
             before = self._actor_before(cue.start, sent_start, window=12) if cue.subject == "either" else None
+            if before is not None and not _ADJACENT_SUBJECT.match(self.doc.norm[before.end:cue.start]):
+                before = None  # "(CNN)-- نفى حزب الله": a dateline is not the subject; Arabic is VSO
             if before is not None:
                 return self._speaker_from_actor(before)
             after = self._actor_after(cue.end, sent_end)

@@ -18,6 +18,7 @@ import ahocorasick
 from rasd.text.matcher import ARTICLE, PhraseMatcher
 from rasd.text.normalize import normalize_key
 
+NOT_PLACE = -1
 # Default ACLED geo_precision / UCDP where_prec of a place named on its own.
 DEFAULT_PRECISION = {
     "country": (3, 6), "region": (3, 4), "county": (2, 3), "locality": (1, 1), "neighbourhood": (1, 1),
@@ -135,7 +136,17 @@ def load_gazetteer() -> Gazetteer:
         places.append(_curated_place(row))
         for name in row["name_ar"].split("|"):
             entries.append((normalize_key(name), idx))
+    # phrases that contain a place name but name no place ("مسقط رأس"): payload NOT_PLACE, so the
+    # matcher's longest match swallows the name and the geoparser skips it
+    for phrase in _not_place_phrases():
+        entries.append((normalize_key(phrase), NOT_PLACE))
     return Gazetteer(tuple(places), _NormalisedMatcher(entries))
+
+
+def _not_place_phrases() -> list[str]:
+    text = resources.files("rasd").joinpath("lexicons", "place_cues.tsv").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return [row["cue"] for row in csv.DictReader(lines, delimiter="\t") if (row.get("kind") or "").strip() == "not_place"]
 
 
 def _curated_rows() -> list[dict[str, str]]:

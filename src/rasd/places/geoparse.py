@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from rasd.places.gazetteer import Gazetteer, Place, load_gazetteer
+from rasd.places.gazetteer import NOT_PLACE, Gazetteer, Place, load_gazetteer
 from rasd.text.matcher import Match, strip_clitics
 from rasd.text.normalize import normalize_key
 
@@ -79,6 +79,8 @@ def load_cues() -> _Cues:
             continue
         if kind == "stop":
             stop.add(key)
+        elif kind == "not_place":
+            continue
         elif kind.startswith("suffix_"):
             suffixes[tuple(key.split())] = kind[len("suffix_"):]
         else:
@@ -177,6 +179,10 @@ def _read_cues(norm: str, m: Match[int], cues: _Cues) -> _Reading:
             more = take(("locative",))
             if more:
                 r.locative = True
+    if not r.level and not r.modifier and len(words) >= 2 and not r.locative and words[-1][2] != "في" \
+            and not words[-1][2].startswith("ب") and any(
+            cues.kinds.get((f,)) == "site" for f in _token_forms(words[-2][2])):
+        r.level = "site"  # "حي طريق الباب": a street name, not the town of Al-Bab
     if not r.level and not r.modifier and words:
         prev = words[-1][2]
         definite = prev.startswith(("ال", "وال", "فال", "بال", "لل", "ولل"))
@@ -212,7 +218,7 @@ def _context(readings: list[_Reading], places: tuple[Place, ...], hint: str | No
     admin1: Counter = Counter()
     points: list[tuple[float, float]] = []
     usable = [r for r in readings if not (r.adjective or r.match.key in cues.stop
-                                          or (r.match.key in cues.common and not r.level))]
+                                          or (_common_word(r.match.key, None, cues) and not r.level))]
     # pass 1: countries, governorates and curated places name the article's countries; pass 2: big
     # cities add their country only when it agrees with pass 1 (or pass 1 found none): "زنجبار" in a
     # Yemen story is Zinjibar, not Zanzibar
@@ -305,6 +311,17 @@ def _choose(r: _Reading, cands: list[Place], every: list[Place], ctx: _Context) 
     return best
 
 
+def _common_word(key: str, p: Place | None, cues: _Cues) -> bool:
+    """A name news mostly uses as an ordinary word. Countries and governorates are rarely preceded by a
+    place noun ("مدينة مصر"), so for them only a low locative share counts."""
+    share = cues.common.get(key)
+    if share is None:
+        return False
+    if share >= 0.15 and (p is None or p.placetype in ("country", "region")):
+        return False
+    return True
+
+
 def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context) -> bool:
     """Precision gate: common words and minor villages need a cue and a plausible country."""
     key = r.match.key
@@ -316,7 +333,7 @@ def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context) -> bool:
         if not named:
             return False
     in_admin1 = p.admin1 is not None and ctx.admin1.get((p.country, p.admin1), 0) > 0
-    if key in cues.common and not (named or r.modifier in ("rural", "near")):
+    if _common_word(key, p, cues) and not named:
         # a name news mostly uses as a word: a country after a preposition, a town in the article's
         # governorate, a big city that news does name as a place ("ريال مدريد" vs "في مدريد")
         if not ((p.placetype == "country" and r.locative) or (in_admin1 and (p.population or 0) >= 50000)
@@ -362,6 +379,26 @@ def _precision(r: _Reading, p: Place) -> tuple[int, int, str | None]:
     return gp, wp, cue
 
 
+def _site_start(norm: str, r: _Reading, cues: _Cues) -> int | None:
+    """Start of "حي X في مدينة Y" / "دوار X بمدينة Y" when reading r is Y: the site belongs to Y's mention."""
+    words = _words_before(norm, r.start, 6)
+    if not words:
+        return None
+    last = words[-1]
+    joined_by_b = r.start > 0 and norm[r.start - 1] == "ب" and (r.start < 2 or not norm[r.start - 2].isalnum())
+    if last[2] == "في":
+        words = words[:-1]
+    elif not (r.level is None and norm[last[0]:last[1]].startswith("ب") and last[1] == r.start) and not joined_by_b:
+        glued = norm[max(0, r.start - 1):r.start]
+        if glued != "ب":
+            return None
+    for j in range(len(words) - 2, -1, -1):  # at least one word of the site's own name
+        for form in _token_forms(words[j][2]):
+            if cues.kinds.get((form,)) == "site":
+                return words[j][0] + len(words[j][2]) - len(form)
+    return None
+
+
 def _mention(r: _Reading, p: Place, start: int | None = None, end: int | None = None) -> PlaceMention:
     gp, wp, cue = _precision(r, p)
     return PlaceMention(
@@ -391,7 +428,7 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
     """Place mentions in normalised text, in order, each resolved to one gazetteer place."""
     gaz = gazetteer or load_gazetteer()
     cues = load_cues()
-    readings = [_read_cues(norm, m, cues) for m in gaz.matcher.find(norm)]
+    readings = [_read_cues(norm, m, cues) for m in gaz.matcher.find(norm) if NOT_PLACE not in m.payloads]
     # "ريفي إدلب وحلب", "محافظتي إب وتعز": a cue carries over to a name joined by و
     for prev, cur in zip(readings, readings[1:], strict=False):
         gap = norm[prev.end:cur.match.start]
@@ -411,7 +448,7 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
         if anchor is not None and len(cands) > 1:
             # "بلدة الطيبة بالغوطة الغربية", "قرية X في ريف حمص": the place that follows says where X is
             near = [c for c in cands if (c.admin1 and c.admin1 == anchor.admin1 and c.country == anchor.country)
-                    or math.hypot(c.lat - anchor.lat, c.lon - anchor.lon) < 0.5]
+                    or math.hypot(c.lat - anchor.lat, c.lon - anchor.lon) < 0.25]
             # none there: the village is missing from the gazetteer, and a namesake elsewhere would be wrong
             cands = sorted(near, key=lambda c: math.hypot(c.lat - anchor.lat, c.lon - anchor.lon))[:1]
         p = _choose(r, cands, [gaz.places[j] for j in r.match.payloads], ctx)
@@ -425,6 +462,9 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
                 out.append(_mention(r, p, end=nxt.end))
                 i += 2
                 continue
-        out.append(_mention(r, p))
+        site = _site_start(norm, r, cues) if p.placetype in _SETTLED and r.modifier is None else None
+        if site is not None and out and out[-1].end > site:
+            site = None  # the site is a known neighbourhood, already its own mention
+        out.append(_mention(r, p, start=site))
         i += 1
     return out
