@@ -267,7 +267,7 @@ def common_names(keys: set[str], corpus: list[Path], docs_per_file: int) -> list
     for key, n in total.items():
         share, named_share = located[key] / n, named[key] / n
         # "في تلك", "في بيان" are frequent, but nobody writes "مدينة تلك": places get a place noun now and then
-        if n >= 40 and (share < 0.15 or named_share < 0.01):
+        if n >= 40 and (share < 0.15 or named_share < 0.02):
             out.append((key, n, round(share, 3), round(named_share, 3)))
     return sorted(out, key=lambda x: -x[1])
 

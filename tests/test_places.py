@@ -102,6 +102,20 @@ def test_neighbourhood_of_a_town_is_the_town():
     assert found[0][1].geo_precision == 1
 
 
+def test_site_in_a_town_is_the_town_mention():
+    text, m = places("انفجار عند دوار الأزهري بمدينة اللاذقية")[0]
+    assert text == "دوار الازهري بمدينه اللاذقيه" and m.admin1 == "Lattakia" and m.geo_precision == 1
+    # a street named after another town is not that town
+    found = places("قصف على حي طريق الباب في مدينة حلب")
+    assert [m.name for _, m in found] == ["Aleppo"]
+
+
+def test_phrases_that_only_contain_a_place_name():
+    assert places("عاد إلى مسقط رأسه") == []
+    assert places("فاز ريال مدريد أمس") == []
+    assert places("وقال في بيان إن تلك الهجمات") == []
+
+
 def test_common_words_are_not_places():
     assert places("خرج المتظاهرون يوم الجمعة في مسيرة السلام") == []
     assert places("قتل محمد علي في انفجار") == []

@@ -98,14 +98,19 @@ def places_compatible(a, b) -> bool:
 
 def _main_actor(actors: list[tuple[str, object]], role: str) -> str | None:
     for hint, mention in actors:
-        if hint == role:
+        if hint == role and not mention.generic:
             return mention.entry.id
     return None
 
 
 def _actors_compatible(a: list, b: list) -> bool:
+    """Different named initiators make different events, unless each side also names the other's."""
     a1, b1 = _main_actor(a, "agent"), _main_actor(b, "agent")
-    return a1 is None or b1 is None or a1 == b1
+    if a1 is None or b1 is None or a1 == b1:
+        return True
+    ids_a = {m.entry.id for _, m in a}
+    ids_b = {m.entry.id for _, m in b}
+    return b1 in ids_a or a1 in ids_b
 
 
 def _dates_compatible(a: EventDraft, cand: Candidate) -> bool:
@@ -220,7 +225,7 @@ def role_hint(norm: str, mention, trigger, victim_spans: list[tuple[int, int]]) 
     """'agent', 'target' or '' for an actor mention relative to the event trigger."""
     if mention.entry.inter == 7:
         return "target"
-    for a, b in victim_spans:
+    for a, b in victim_spans:  # victims named by a figure ("ثلاثة جنود", "40 جندياً في جيش النظام")
         if mention.start >= a and mention.end <= b:
             return "target"
     before = norm[max(0, mention.start - 16) : mention.start]
@@ -267,8 +272,44 @@ def _kill_type(figs: list) -> tuple[str, str]:
     return "Battles", "Armed clash"
 
 
+STRONG = 0.6  # a trigger this strong opens its own zone of a sentence
+DEFAULT_SUBTYPE = {
+    "Explosions/Remote violence": "Shelling/artillery/missile attack", "Protests": "Peaceful protest",
+    "Riots": "Violent demonstration", "Strategic developments": "Other",
+    "Battles": "Armed clash", "Violence against civilians": "Attack",
+}
+NON_COMBATANT_KINDS = {"monitor", "media", "un_ngo", "medical", "witness", "unnamed"}
+
+
+def _type_of(trigger, figs: list) -> tuple[str, str]:
+    et, st = trigger.event_type, trigger.sub_event_type
+    if trigger.weight <= WEAK and figs and et in ("Battles", "Violence against civilians"):
+        return _kill_type(figs)
+    if not et:
+        return _kill_type(figs)
+    return et, st or DEFAULT_SUBTYPE.get(et, "Other")
+
+
+def sentence_zones(trigs: list, start: int, end: int) -> list[tuple[object, int, int]]:
+    """Split a sentence at its strong triggers: "اشتباكات ... وقصف على X وY" has two zones.
+
+    Each zone is (trigger, zone start, zone end); the first zone also covers the sentence's head.
+    A sentence with weak triggers only is one zone read from its strongest trigger.
+    """
+    strong = sorted((t for t in trigs if t.weight >= STRONG), key=lambda t: t.start)
+    if not strong:
+        best = max(trigs, key=lambda t: (t.weight, -t.start))
+        return [(best, start, end)]
+    zones = []
+    for i, t in enumerate(strong):
+        zs = start if i == 0 else t.start
+        ze = strong[i + 1].start if i + 1 < len(strong) else end
+        zones.append((t, zs, ze))
+    return zones
+
+
 def build_candidates(doc: Document, attribution) -> list[Candidate]:
-    """One candidate per sentence (per coordinated place) that reports an event."""
+    """Candidates of one sentence: one per zone (strong trigger) and per coordinated place in it."""
     norm = doc.norm
     candidates: list[Candidate] = []
     speaker_mentions = {m for sp in attribution.speakers.values() for m in sp.mentions}
@@ -278,47 +319,46 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
             t for t in _in(0, doc.triggers, sent.start, sent.end)
             if not any(s.stance == "denies" and s.start <= t.start < s.end for s in segs)
         ]
-        figs = _in(0, doc.figures, sent.start, sent.end)
         if not trigs:
             continue
+        figs = _in(0, doc.figures, sent.start, sent.end)
         weapons = _in(0, doc.weapons, sent.start, sent.end)
-        # the sentence's type: the strongest trigger (first among equals)
-        refined = [(t, t.event_type, t.sub_event_type) for t in trigs]  # already refined by the trigger stage
-        best_t, et, st = max(refined, key=lambda r: (r[0].weight, -r[0].start))
-        weight = best_t.weight
-        if weight <= WEAK and figs and et in ("Battles", "Violence against civilians"):
-            et, st = _kill_type(figs)
-        if not et or not st:
-            et, st = _kill_type(figs) if not et or et in ("Battles", "Violence against civilians") else (et, st or "")
-            if not st:
-                st = {"Explosions/Remote violence": "Shelling/artillery/missile attack", "Protests": "Peaceful protest",
-                      "Riots": "Violent demonstration", "Strategic developments": "Other",
-                      "Battles": "Armed clash", "Violence against civilians": "Attack"}.get(et, "Other")
-        actors = [
-            (role_hint(norm, m, best_t, [(f.victim_text_start, f.victim_text_end) for f in figs if f.victim_text_start is not None]), m)
-            for m in _in(0, doc.actors, sent.start, sent.end)
-            if (m.start, m.end) not in speaker_mentions
-        ]
-        if st == "Shelling/artillery/missile attack" and any(
-            h == "agent" and m.entry.id in air_actors() for h, m in actors
-        ) and not any(w.implies == "Shelling/artillery/missile attack" for w in weapons):
-            st = "Air/drone strike"
         places = _in(0, doc.places, sent.start, sent.end)
-        date_m = resolve_date(norm, _in(0, doc.dates, sent.start, sent.end), best_t.start)
+        victim_spans = [(f.victim_text_start, f.victim_text_end) for f in figs if f.victim_text_start is not None]
+        victim_spans += [(f.start, f.end) for f in figs]
+        mentions = [
+            m for m in _in(0, doc.actors, sent.start, sent.end)
+            if (m.start, m.end) not in speaker_mentions and m.entry.kind not in NON_COMBATANT_KINDS
+        ]
         runs = [r for r in coordinated_places(norm, [p for p in places if p.placetype != "country"]) if r]
-        after_runs = [r for r in runs if r[-1].end > best_t.start] or runs
-        chosen_run = after_runs[0] if after_runs and len(after_runs[0]) > 1 else None
-        breakdown = figure_breakdown(norm, figs, runs)
-        if len(breakdown) > 1:
-            targets = breakdown
-        elif chosen_run and et != "Protests":
-            targets = chosen_run
-        else:
-            targets = [choose_place(places, best_t.start)]
-        for place in targets:
-            candidates.append(Candidate(
-                sentence=index, trigger=best_t, event_type=et, sub_event_type=st, weight=weight,
-                place=place, date=date_m, start=sent.start, end=sent.end, actors=list(actors),
-                weapons=[w.weapon for w in weapons],
-            ))
+        zones = sentence_zones(trigs, sent.start, sent.end)
+        zone_runs = [[r for r in runs if zs <= r[0].start < ze and r[-1].end > t.start or (zs <= r[0].start < ze and i == 0)]
+                     for i, (t, zs, ze) in enumerate(zones)]
+        for zi, (trig, zs, ze) in enumerate(zones):
+            et, st = _type_of(trig, figs)
+            actors = [(role_hint(norm, m, trig, victim_spans), m) for m in mentions]
+            if st == "Shelling/artillery/missile attack" and any(
+                h == "agent" and m.entry.id in air_actors() for h, m in actors
+            ) and not any(w.implies == "Shelling/artillery/missile attack" for w in weapons):
+                st = "Air/drone strike"
+            date_m = resolve_date(norm, _in(0, doc.dates, sent.start, sent.end), trig.start)
+            own = zone_runs[zi]
+            if not own:  # "اشتباكات ... وقصف على X وY": the zone shares the next zone's places
+                own = next((r for r in zone_runs[zi + 1:] if r), [])
+            zone_figs = [f for f in figs if zs <= f.start < ze] if len(zones) > 1 else figs
+            breakdown = figure_breakdown(norm, zone_figs, runs)
+            if len(breakdown) > 1:
+                targets = breakdown
+            elif own and len(own[0]) > 1 and et != "Protests":
+                targets = own[0]
+            elif own:
+                targets = [choose_place([p for r in own for p in r], trig.start)]
+            else:
+                targets = [choose_place(places, trig.start)]
+            for place in targets:
+                candidates.append(Candidate(
+                    sentence=index, trigger=trig, event_type=et, sub_event_type=st, weight=trig.weight,
+                    place=place, date=date_m, start=sent.start, end=sent.end, actors=list(actors),
+                    weapons=[w.weapon for w in weapons],
+                ))
     return candidates

@@ -68,12 +68,12 @@ def stage_sources(doc: Document) -> None:
     doc.attribution = Attribution(doc, doc.actors)
     # a country named as a speaker ("وبحسب روسيا") is not where anything happened
     spoken = {m for sp in doc.attribution.speakers.values() for m in sp.mentions}
-    doc.places = [p for p in doc.places if not any(a < p.end and p.start < b for a, b in spoken)]
+    doc.places = [p for p in doc.places if not any(p.start <= a and b <= p.end for a, b in spoken)]
 
 
 def _inside_actor(doc: Document, trigger) -> bool:
     return any(m.start <= trigger.start and trigger.end <= m.end and (m.end - m.start) > (trigger.end - trigger.start)
-               for m in doc.actors)
+               and not m.generic and m.entry.inter not in (5, 6) for m in doc.actors)
 
 
 def stage_triggers(doc: Document) -> None:

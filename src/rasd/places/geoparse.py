@@ -162,7 +162,8 @@ def _read_cues(norm: str, m: Match[int], cues: _Cues) -> _Reading:
                     return kind, " ".join(v), n, len(glue)
         return None
 
-    hit = take(("settlement", "adm1", "adm2", "site", "capital", "area", "centre"))
+    # "بلده وشعبه" is "his country and his people": a cue word is not followed by a conjoined name
+    hit = take(("settlement", "adm1", "adm2", "site", "capital", "area", "centre")) if not glued.startswith("و") else None
     if hit:
         r.level, r.level_word, n, glue_len = hit
         r.start = words[pos - n][0] + glue_len  # the expression starts after its proclitics: ب|مدينة
