@@ -181,10 +181,16 @@ def merge_candidates(candidates: list[Candidate]) -> list[EventDraft]:
     return drafts
 
 
-def choose_place(places: list, trigger_pos: int) -> object | None:
-    """The place an event happened: the most specific place, the first after the trigger first."""
+def choose_place(places: list, trigger_pos: int, country: str | None = None) -> object | None:
+    """The place an event happened: the most specific place, the first after the trigger first.
+
+    Places in the article's own country come before foreign ones (a capital named as the seat of a
+    government that spoke is rarely where the shelling was).
+    """
     specific = [p for p in places if p.placetype != "country"]
     pool = specific or places
+    if country and any(p.country == country for p in pool):
+        pool = [p for p in pool if p.country == country]
     if not pool:
         return None
     after = [p for p in pool if p.start >= trigger_pos]
@@ -352,9 +358,9 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
             elif own and len(own[0]) > 1 and et != "Protests":
                 targets = own[0]
             elif own:
-                targets = [choose_place([p for r in own for p in r], trig.start)]
+                targets = [choose_place([p for r in own for p in r], trig.start, doc.country_hint)]
             else:
-                targets = [choose_place(places, trig.start)]
+                targets = [choose_place(places, trig.start, doc.country_hint)]
             for place in targets:
                 candidates.append(Candidate(
                     sentence=index, trigger=trig, event_type=et, sub_event_type=st, weight=trig.weight,

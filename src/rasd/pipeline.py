@@ -56,8 +56,13 @@ def stage_dates(doc: Document) -> None:
     doc.warnings.extend(warnings)
 
 
+DATELINE = re.compile(r"^[^\n]{0,90}?\((?:cnn|سي ان ان|ا ف ب|اف ب|رويترز|د ب ا|واس|سانا)\)\s*[-—–]*")
+
+
 def stage_places(doc: Document) -> None:
-    doc.places = find_places(doc.norm, country_hint=doc.country_hint)
+    places = find_places(doc.norm, country_hint=doc.country_hint)
+    m = DATELINE.match(doc.norm)  # "دبي، الإمارات (CNN)--" is where the story was filed, not where it happened
+    doc.places = [p for p in places if not m or p.start >= m.end()]
 
 
 def stage_actors(doc: Document) -> None:
@@ -329,8 +334,25 @@ def run(doc: Document) -> Document:
     return doc
 
 
+def inherit_places(doc: Document) -> None:
+    """An event whose sentences name no place happened where the story is: the place of the event
+    before it, else the article's first specific place, else its country."""
+    ordered = sorted(doc.events, key=lambda e: e.first_start)
+    specific = [p for p in doc.places if p.placetype != "country"]
+    if doc.country_hint:
+        specific = [p for p in specific if p.country == doc.country_hint] or specific
+    countries = [p for p in doc.places if p.placetype == "country" and p.country == doc.country_hint]
+    previous = None
+    for ev in ordered:
+        if ev.place is None:
+            ev.place = previous or (specific[0] if specific else countries[0] if countries else None)
+        if ev.place is not None:
+            previous = ev.place
+
+
 def to_schema(doc: Document) -> RasdDocument:
     builder = _Builder(doc)
+    inherit_places(doc)
     events = [builder.event(i + 1, ev) for i, ev in enumerate(sorted(doc.events, key=lambda e: e.first_start))]
     for key, _channel_of in doc.attribution.relays:
         builder.source_id(key)

@@ -305,7 +305,7 @@ def _choose(r: _Reading, cands: list[Place], every: list[Place], ctx: _Context) 
     if best.placetype in ("region", "county") and r.level not in ("adm1", "adm2") \
             and r.modifier in (None, "near", "between") \
             and r.suffix != "rural":
-        same = [p for p in every if p.placetype == "locality" and p.country == best.country
+        same = [p for p in every if p.placetype == "locality" and p.country == best.country and p.major
                 and (p.admin1 == best.admin1 or p.admin2 == best.name or (p.population or 0) >= 100000)]
         if same:
             best = max(same, key=lambda p: (p.population or 0, _score(p, ctx)))
@@ -323,9 +323,12 @@ def _common_word(key: str, p: Place | None, cues: _Cues) -> bool:
     return True
 
 
-def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context) -> bool:
+def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context, every: list[Place] | None = None) -> bool:
     """Precision gate: common words and minor villages need a cue and a plausible country."""
     key = r.match.key
+    # the capital of a same-named governorate (القنيطرة، عمران) is as well known as the governorate
+    capital = p.placetype == "locality" and any(
+        q.placetype == "region" and q.country == p.country and q.admin1 == p.admin1 for q in every or ())
     strong = r.level in _STRONG or r.modifier in ("rural", "direction", "near")
     if r.adjective and p.placetype in ("country", "region", "feature"):
         return False
@@ -337,11 +340,14 @@ def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context) -> bool:
     if _common_word(key, p, cues) and not named:
         # a name news mostly uses as a word: a country after a preposition, a town in the article's
         # governorate, a big city that news does name as a place ("ريال مدريد" vs "في مدريد")
-        if not ((p.placetype == "country" and r.locative) or (in_admin1 and (p.population or 0) >= 50000)
-                or ((p.population or 0) >= 1000000 and cues.common[key] >= 0.05)):
+        share = cues.common[key]
+        if not ((p.placetype in ("country", "region") and r.locative and share >= 0.05)
+                or ((capital or (p.population or 0) >= 50000) and r.locative and share >= 0.1)
+                or (in_admin1 and (p.population or 0) >= 50000)
+                or ((p.population or 0) >= 1000000 and share >= 0.05)):
             return False
     foreign = bool(ctx.countries) and p.country not in ctx.countries
-    if p.eminent:
+    if p.eminent or capital:
         # a square or camp abroad ("ميدان التحرير" in a Sanaa story) is a namesake
         return not (foreign and p.curated and p.placetype not in ("country", "region", "feature", "locality"))
     if p.major and (ctx.countries or r.level == "settlement"):
@@ -453,7 +459,7 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
             # none there: the village is missing from the gazetteer, and a namesake elsewhere would be wrong
             cands = sorted(near, key=lambda c: math.hypot(c.lat - anchor.lat, c.lon - anchor.lon))[:1]
         p = _choose(r, cands, [gaz.places[j] for j in r.match.payloads], ctx)
-        if p is None or not _accept(r, p, cues, ctx):
+        if p is None or not _accept(r, p, cues, ctx, [gaz.places[j] for j in r.match.payloads]):
             i += 1
             continue
         if r.modifier == "between" and i + 1 < len(readings):
