@@ -582,9 +582,10 @@ _REPORT_VERB = re.compile(r"(?<!\w)[وف]?(?:قال|قالت|اعلن|اعلنت
 
 def _is_report_date(norm: str, m: DateMention) -> bool:
     """A date right after a reporting verb and its subject ("أفادت مصادر الثلاثاء، بأن") dates the report."""
-    clause_start = max(norm.rfind(c, 0, m.start) for c in "،,.\n؛")
+    # "أعلنت وزارة الدفاع الروسية، اليوم الخميس، وقوع ...": the verb may sit one comma back
+    clause_start = max(norm.rfind(c, 0, m.start) for c in ".\n؛")
     window = norm[max(clause_start + 1, m.start - 45):m.start]
-    return bool(_REPORT_VERB.search(window)) and bool(re.match(r"[\s،,]*(?:ب?ان|ان|:|،)", norm[m.end:m.end + 6]))
+    return bool(_REPORT_VERB.search(window)) and bool(re.match(r"\s*(?:،|,|:|ب?ان(?:\s|$))", norm[m.end:m.end + 6]))
 
 
 def pick_event_date(mentions: list[DateMention], norm: str, spans: list[tuple[int, int]],

@@ -426,7 +426,7 @@ def _anchor(norm: str, readings: list[_Reading], i: int, gaz: Gazetteer, ctx: _C
     if len(between) > 24 or not words or not (words[0] == "في" or words[0].startswith("ب")):
         return None
     p = _choose(nxt, _candidates(nxt, gaz.places), [gaz.places[j] for j in nxt.match.payloads], ctx)
-    if p is None or not _accept(nxt, p, cues, ctx):
+    if p is None or not _accept(nxt, p, cues, ctx, [gaz.places[j] for j in nxt.match.payloads]):
         return None
     return p
 
