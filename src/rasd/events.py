@@ -41,6 +41,7 @@ class Candidate:
     end: int
     actors: list[tuple[str, object]] = field(default_factory=list)  # (role hint, mention)
     weapons: list[str] = field(default_factory=list)
+    anaphoric: bool = True  # may refer back to an event already reported (الهجوم، القصف)
 
 
 @dataclass
@@ -137,6 +138,8 @@ def types_compatible(d: EventDraft, c: Candidate) -> bool:
 
 
 def _compatible(draft: EventDraft, cand: Candidate) -> bool:
+    if not cand.anaphoric and cand.sentence not in draft.sentences:
+        return False
     return (
         types_compatible(draft, cand)
         and places_compatible(draft.place, cand.place)
@@ -285,6 +288,24 @@ DEFAULT_SUBTYPE = {
     "Battles": "Armed clash", "Violence against civilians": "Attack",
 }
 NON_COMBATANT_KINDS = {"monitor", "media", "un_ngo", "medical", "witness", "unnamed"}
+_ALSO = re.compile(r"^(?:و|ف)?كما\s|(?:^|\s)(?:ايضا|كذلك)(?:\s|$)")
+
+
+def is_definite(norm: str, trigger) -> bool:
+    """'الهجوم', 'بالقصف', 'للغارات': a definite trigger word refers to something already told."""
+    start = trigger.start
+    while start > 0 and norm[start - 1].isalpha():
+        start -= 1
+    word = norm[start:trigger.end]
+    return bool(re.match(r"(?:و|ف)?(?:ب|ك)?ال|(?:و|ف)?لل", word))
+
+
+def is_new_report(norm: str, sent_start: int, sent_end: int, trigger, has_place: bool) -> bool:
+    """A sentence that tells a further strike somewhere ("كما استهدفت ... ريف إدلب", "وأدى القصف
+    أيضاً ...") is a new event, not one more report of the last one."""
+    if not has_place or trigger.weight < STRONG:
+        return False
+    return bool(_ALSO.search(norm[sent_start:sent_end])) and not is_definite(norm, trigger)
 
 
 def _type_of(trigger, figs: list) -> tuple[str, str]:
@@ -349,6 +370,8 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
                 st = "Air/drone strike"
             date_m = resolve_date(norm, _in(0, doc.dates, sent.start, sent.end), trig.start)
             own = zone_runs[zi]
+            if not own and zi > 0 and is_definite(norm, trig):
+                continue  # "... بسبب القصف": a definite trigger with no place of its own refers back
             if not own:  # "اشتباكات ... وقصف على X وY": the zone shares the next zone's places
                 own = next((r for r in zone_runs[zi + 1:] if r), [])
             zone_figs = [f for f in figs if zs <= f.start < ze] if len(zones) > 1 else figs
@@ -366,5 +389,6 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
                     sentence=index, trigger=trig, event_type=et, sub_event_type=st, weight=trig.weight,
                     place=place, date=date_m, start=sent.start, end=sent.end, actors=list(actors),
                     weapons=[w.weapon for w in weapons],
+                    anaphoric=not is_new_report(norm, sent.start, sent.end, trig, place is not None and bool(own)),
                 ))
     return candidates
