@@ -115,9 +115,11 @@ def _actors_compatible(a: list, b: list) -> bool:
 
 
 def _dates_compatible(a: EventDraft, cand: Candidate) -> bool:
+    """Explicit dates must agree; a day inside the event's span ("مساء أمس ... حتى الفجر") agrees."""
     if not a.date_explicit or cand.date is None:
         return True
-    return a.date.start_date == cand.date.start_date
+    start, end = a.date.start_date, a.date.end_date or a.date.start_date
+    return start <= cand.date.start_date <= end
 
 
 def _violent(event_type: str) -> bool:
@@ -305,7 +307,7 @@ def is_new_report(norm: str, sent_start: int, sent_end: int, trigger, has_place:
     أيضاً ...") is a new event, not one more report of the last one."""
     if not has_place or trigger.weight < STRONG:
         return False
-    return bool(_ALSO.search(norm[sent_start:sent_end])) and not is_definite(norm, trigger)
+    return bool(_ALSO.search(norm[sent_start:sent_end]))
 
 
 def _type_of(trigger, figs: list) -> tuple[str, str]:

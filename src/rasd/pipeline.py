@@ -77,8 +77,8 @@ def stage_sources(doc: Document) -> None:
 
 
 def _inside_actor(doc: Document, trigger) -> bool:
-    return any(m.start <= trigger.start and trigger.end <= m.end and (m.end - m.start) > (trigger.end - trigger.start)
-               and not m.generic and m.entry.inter not in (5, 6) for m in doc.actors)
+    return any(m.start < trigger.start and trigger.end <= m.end and not m.generic and m.entry.inter not in (5, 6)
+               for m in doc.actors)
 
 
 def stage_triggers(doc: Document) -> None:
