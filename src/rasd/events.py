@@ -133,7 +133,7 @@ EMBEDDED_IN_BATTLE = {"Remote explosive/landmine/IED", "Suicide bomb", "Grenade"
 def types_compatible(d: EventDraft, c: Candidate) -> bool:
     """Can a candidate join a draft event? Same type; or a weak kill word; or explosives used in a battle."""
     if d.event_type == c.event_type:
-        return d.sub_event_type == c.sub_event_type or min(d.weight, c.weight) < 0.75
+        return d.sub_event_type == c.sub_event_type or min(d.weight, c.weight) <= WEAK
     if min(d.weight, c.weight) <= WEAK:
         return _violent(d.event_type) and _violent(c.event_type)
     return d.event_type == "Battles" and c.sub_event_type in EMBEDDED_IN_BATTLE
@@ -358,6 +358,7 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
         mentions = [
             m for m in _in(0, doc.actors, sent.start, sent.end)
             if (m.start, m.end) not in speaker_mentions and m.entry.kind not in NON_COMBATANT_KINDS
+            and not any(0 <= m.start - b <= 1 for _, b in speaker_mentions)  # "وكالة أنباء النظام السوري"
         ]
         runs = [r for r in coordinated_places(norm, [p for p in places if p.placetype != "country"]) if r]
         zones = sentence_zones(trigs, sent.start, sent.end)

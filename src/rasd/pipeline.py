@@ -230,7 +230,10 @@ class _Builder:
         )
 
     def event_date(self, ev: EventDraft) -> EventDate | None:
-        d = dates_mod.pick_event_date(self.doc.dates, self.doc.norm, list(ev.ranges), self.doc.published)
+        # the sentence that names the event's place is its lead; read the date from there first
+        place = ev.place
+        ranges = sorted(ev.ranges, key=lambda r: not (place is not None and r[0] <= place.start < r[1]))
+        d = dates_mod.pick_event_date(self.doc.dates, self.doc.norm, ranges, self.doc.published)
         if d is None or d.start_date is None:
             return None
         m = _mention(self.doc, d.start, d.end) if d.end > d.start else None
