@@ -219,6 +219,12 @@ def coordinated_places(norm: str, places: list) -> list[list]:
     return runs
 
 
+def _names_governorate(place) -> bool:
+    """'إدلب وحلب' names two governorates as much as two cities: such a list is one front, not
+    one event per town (the example gold codes it so); lists of towns are split (SPEC section 4)."""
+    return place.geo_precision >= 3 or (place.admin1 or "").casefold() == (place.name or "").casefold()
+
+
 def figure_breakdown(norm: str, figs: list, runs: list[list]) -> list:
     """Places of a total broken down by place ("19 قتيلاً في حلب، و12 في دمشق"): one per distinct place."""
     found: dict[str, object] = {}
@@ -290,7 +296,9 @@ DEFAULT_SUBTYPE = {
     "Battles": "Armed clash", "Violence against civilians": "Attack",
 }
 NON_COMBATANT_KINDS = {"monitor", "media", "un_ngo", "medical", "witness", "unnamed"}
-_ALSO = re.compile(r"^(?:و|ف)?كما\s|(?:^|\s)(?:ايضا|كذلك)(?:\s|$)")
+_ALSO = re.compile(
+    r"^(?:و|ف)?كما\s+(?!(?:ذكر|اكد|اعلن|قال|افاد|اشار|اوضح|اضاف|نقل|بين|شدد|لفت)\w*)|(?:^|\s)(?:ايضا|كذلك)(?:\s|$)"
+)  # "كما استهدفت ..." tells one more event; "كما ذكرت الوكالة ..." only one more source
 
 
 def is_definite(norm: str, trigger) -> bool:
@@ -381,7 +389,7 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
             breakdown = figure_breakdown(norm, zone_figs, runs)
             if len(breakdown) > 1:
                 targets = breakdown
-            elif own and len(own[0]) > 1 and et != "Protests":
+            elif own and len(own[0]) > 1 and et != "Protests" and not all(_names_governorate(p) for p in own[0]):
                 targets = own[0]
             elif own:
                 targets = [choose_place([p for r in own for p in r], trig.start, doc.country_hint)]
