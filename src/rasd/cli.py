@@ -92,6 +92,23 @@ def summary_cmd(
     print_summary(docs, articles=articles)
 
 
+def _register_optional_commands() -> None:
+    """Command groups that live in their own modules (corpus scale, web, geography)."""
+    import importlib
+
+    for name in ("rasd.cli_corpus", "rasd.cli_export", "rasd.cli_web", "rasd.cli_geo", "rasd.cli_claims"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(app)
+
+
+_register_optional_commands()
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()
 

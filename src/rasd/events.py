@@ -156,7 +156,8 @@ def merge_candidates(candidates: list[Candidate]) -> list[EventDraft]:
     for cand in candidates:
         pool = [d for d in reversed(drafts) if _compatible(d, cand)]
         exact = [d for d in pool if (d.event_type, d.sub_event_type) == (cand.event_type, cand.sub_event_type)]
-        target = exact[0] if exact else pool[0] if pool else None
+        clash = [d for d in pool if d.sub_event_type == "Armed clash"]  # explosives used in a battle
+        target = exact[0] if exact else clash[0] if clash else pool[0] if pool else None
         if target is None:
             target = EventDraft(cand.event_type, cand.sub_event_type, cand.weight)
             drafts.append(target)
@@ -251,6 +252,8 @@ def role_hint(norm: str, mention, trigger, victim_spans: list[tuple[int, int]]) 
     if _AGENT_BEFORE.search(before):
         return "agent"
     if trigger is not None:
+        if mention.start < trigger.end and trigger.start < mention.end:
+            return "agent"  # "الغارات الروسية", "قصف روسي": the trigger phrase names who struck
         if 0 <= mention.start - trigger.end <= 25:
             return "agent"
         if 0 <= trigger.start - mention.end <= 30:
@@ -295,7 +298,7 @@ DEFAULT_SUBTYPE = {
     "Riots": "Violent demonstration", "Strategic developments": "Other",
     "Battles": "Armed clash", "Violence against civilians": "Attack",
 }
-NON_COMBATANT_KINDS = {"monitor", "media", "un_ngo", "medical", "witness", "unnamed"}
+NON_COMBATANT_KINDS = {"monitor", "media", "un_ngo", "medical"}
 _ALSO = re.compile(
     r"^(?:و|ف)?كما\s+(?!(?:ذكر|اكد|اعلن|قال|افاد|اشار|اوضح|اضاف|نقل|بين|شدد|لفت)\w*)|(?:^|\s)(?:ايضا|كذلك)(?:\s|$)"
 )  # "كما استهدفت ..." tells one more event; "كما ذكرت الوكالة ..." only one more source
@@ -362,11 +365,13 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
         weapons = _in(0, doc.weapons, sent.start, sent.end)
         places = _in(0, doc.places, sent.start, sent.end)
         victim_spans = [(f.victim_text_start, f.victim_text_end) for f in figs if f.victim_text_start is not None]
-        victim_spans += [(f.start, f.end) for f in figs]
         mentions = [
             m for m in _in(0, doc.actors, sent.start, sent.end)
             if (m.start, m.end) not in speaker_mentions and m.entry.kind not in NON_COMBATANT_KINDS
+            and m.entry.role != "source"
             and not any(0 <= m.start - b <= 1 for _, b in speaker_mentions)  # "وكالة أنباء النظام السوري"
+            # a victim noun of a figure ("50 متشدداً") says who died, not which group fought
+            and not (m.generic and m.entry.inter != 7 and any(f.start <= m.start and m.end <= f.end for f in figs))
         ]
         runs = [r for r in coordinated_places(norm, [p for p in places if p.placetype != "country"]) if r]
         zones = sentence_zones(trigs, sent.start, sent.end)

@@ -91,6 +91,7 @@ def stage_events(doc: Document) -> None:
     candidates = build_candidates(doc, doc.attribution)
     doc.events = merge_candidates(candidates)
     attach_figures(doc)
+    attach_weapons(doc)
     # an event read only from a weak word (هجوم، قتل، استهدف) with no figure is too thin to report
     doc.events = [e for e in doc.events if e.weight >= MIN_EVENT_WEIGHT or e.figures]
     attach_denials(doc)
@@ -166,6 +167,21 @@ def attach_figures(doc: Document) -> None:
 
 
 DENIED_REFERENCES = re.compile(r"(?:^|\s)(?:ال|و|ب|ل)*(?:بيان|انباء|تقارير|تقرير|اتهامات|رواي[هة]|ادعاءات|مزاعم|معلومات|اخبار)(?:\s|$)")
+
+
+def attach_weapons(doc: Document) -> None:
+    """Weapons described in a sentence with no event ("كانوا مجهزين بدبابات ومدافع") belong to the
+    event told just before."""
+    covered = {i for e in doc.events for i in e.sentences}
+    for w in doc.weapons:
+        index = doc.sentence_index(w.start)
+        if index in covered:
+            continue
+        earlier = [e for e in doc.events if min(e.sentences) < index]
+        if earlier:
+            event = max(earlier, key=lambda e: max(s for s in e.sentences if s < index))
+            if w.weapon not in event.weapons:
+                event.weapons.append(w.weapon)
 
 
 def attach_denials(doc: Document) -> None:
@@ -313,7 +329,7 @@ class _Builder:
         fatalities, contested = reconcile(reported, denied=any(c.stance == "denies" for c in claims))
         actors = self.actors(ev)
         civilian = ev.event_type == "Violence against civilians" or (
-            ev.event_type in ("Explosions/Remote violence", "Battles")
+            ev.event_type == "Explosions/Remote violence"
             and any(a.role == "actor2" and a.inter == 7 for a in actors)
             and not any(a.role in ("actor2", "assoc_actor_2") and a.inter != 7 for a in actors)
         )
