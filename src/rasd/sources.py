@@ -26,6 +26,7 @@ SPEAKING_KINDS_MERGED_BY_PARTY = {"government", "military"}
 NON_SPEAKERS_INTER = {7}  # civilians do not issue statements in this sense
 _COMPLEMENTISER = re.compile(r"(?:^|\s)(?:ب?ان|قوله|قولها|ل?ان)(?:\s|$)")
 _ADJACENT_SUBJECT = re.compile(r"^\s*(?:قد|لقد|فقد|بدوره|بدورها)?\s*$")
+_PRONOUN_SUBJECT = re.compile(r"^[\s،,\"«]*(?:ب?ان|ا?نه|ا?نها|:|ب|على ان|الى ان|في|قايل|مضيف|\"|«|$)")
 _WINDOW_AFTER = 60
 _WINDOW_BEFORE = 45
 
@@ -155,8 +156,10 @@ class Attribution:
             if m.start > min(limit, pos + window):
                 break
             between = norm[pos:m.start]
-            if _COMPLEMENTISER.search(between) or '"' in between or "«" in between:
+            if _COMPLEMENTISER.search(between):
                 return None
+            if ('"' in between or "«" in between) and len(between.strip(' "«»')) > 12:
+                return None  # past a quotation mark: that is quoted speech, not the speaker's name
             if can_speak(m):
                 return m
         return None
@@ -208,7 +211,9 @@ class Attribution:
                     return self._speaker_from_actor(before)
         if cue.cue == "frame" or cue.subject == "none":
             return self._unnamed_after(cue, sent_end)
-        return last  # a verb with a pronoun subject: the previous source goes on
+        if _PRONOUN_SUBJECT.match(self.doc.norm[cue.end:sent_end]) or cue.cue != "verb":
+            return last  # "وأضافت أن ...": a verb with a pronoun subject, the previous source goes on
+        return self._unnamed_after(Cue(cue.start, cue.end, "frame", cue.stance, "after"), sent_end) or last
 
     def _unnamed_after(self, cue: Cue, sent_end: int) -> str | None:
         if cue.subject == "none":
