@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from rasd import actors as actors_mod
 from rasd.document import Document
 from rasd.events import build_candidates
 from rasd.pipeline import STAGES, to_schema
-from rasd import actors as actors_mod
 
 
 def main() -> None:
