@@ -199,13 +199,14 @@ def attach_denials(doc: Document) -> None:
         figures = [f for f in doc.figures if seg.start <= f.start < seg.end]
         if not inside and not figures and not DENIED_REFERENCES.search(doc.norm[seg.start:seg.end]):
             continue
-        earlier = [e for e in doc.events if e.first_start < seg.start] or doc.events
+        earlier = sorted((e for e in doc.events if e.first_start < seg.start), key=lambda e: e.first_start)
+        earlier = earlier or doc.events
         target = None
-        if inside:
+        if inside:  # "نفى وقوع هذه الهجمات": the latest event of the kind named
             same = [e for e in earlier if e.event_type == inside[0].event_type]
-            target = same[0] if same else None
-        if target is None:
-            target = earlier[0]
+            target = same[-1] if same else None
+        if target is None:  # "شككت في صحة البيان": the report just before
+            target = earlier[-1]
         if seg.speaker not in target.denials:
             target.denials.append(seg.speaker)
             target.ranges.append((seg.start, seg.end))
