@@ -160,8 +160,8 @@ class Attribution:
                 return None
             if ('"' in between or "«" in between) and len(between.strip(' "«»')) > 12:
                 return None  # past a quotation mark: that is quoted speech, not the speaker's name
-            if can_speak(m):
-                return m
+            if can_speak(m) and (m.entry.inter not in (6, 7) or len(between.strip()) == 0):
+                return m  # civilians or protesters speak only as the verb's direct subject ("وقال سكان")
         return None
 
     def _actor_before(self, pos: int, floor: int, window: int = _WINDOW_BEFORE):
