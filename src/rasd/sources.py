@@ -26,7 +26,8 @@ SPEAKING_KINDS_MERGED_BY_PARTY = {"government", "military"}
 NON_SPEAKERS_INTER = {7}  # civilians do not issue statements in this sense
 _COMPLEMENTISER = re.compile(r"(?:^|\s)(?:ب?ان|قوله|قولها|ل?ان)(?:\s|$)")
 _ADJACENT_SUBJECT = re.compile(r"^\s*(?:قد|لقد|فقد|بدوره|بدورها)?\s*$")
-_PRONOUN_SUBJECT = re.compile(r"^[\s،,\"«]*(?:ب?ان|ا?نه|ا?نها|:|ب|على ان|الى ان|في|قايل|مضيف|\"|«|$)")
+# what follows a verb whose subject is a pronoun ("وأضافت أن", "وأشارت إلى أن"); normalised spelling
+_PRONOUN_SUBJECT = re.compile(r"^[\s،,\"«]*(?:ب?ان|ا?نه|ا?نها|:|ب|علي|الي|في|قايل|مضيف|\"|«|$)")
 _WINDOW_AFTER = 60
 _WINDOW_BEFORE = 45
 

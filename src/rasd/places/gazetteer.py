@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import ahocorasick
-
-from rasd.text.matcher import ARTICLE, PhraseMatcher
+from rasd.text.matcher import ARTICLE, ARTICLE_PREFIXES, BARE_PREFIXES, Match
 from rasd.text.normalize import normalize_key
 
 NOT_PLACE = -1
@@ -26,32 +25,85 @@ DEFAULT_PRECISION = {
 }
 
 
-class _NormalisedMatcher(PhraseMatcher[int]):
-    """A PhraseMatcher over keys that are already normalised (the packaged index stores them so):
-    skipping `normalize_key` on 70k names keeps loading under a second."""
+_TOKEN = re.compile(r"[^\W_]+")
+_PREFIXES = BARE_PREFIXES | ARTICLE_PREFIXES
+_MAX_PREFIX = max(len(p) for p in _PREFIXES)
 
-    def __init__(self, entries: list[tuple[str, int]]) -> None:  # noqa: D107 - same contract as the parent
-        self._payloads = {}
+
+class WordIndex:
+    """Gazetteer names indexed by their first word: a text is read word by word (one dict look-up per
+    word and proclitic split) instead of an Aho-Corasick scan that fires on every substring of every
+    word; building it is a few dict inserts per name, which keeps loading well under a second.
+
+    Same contract as `PhraseMatcher.find`: a name may carry the proclitics و ف ب ل ك (and ال when it is
+    written without it); a name written with the article needs it (or the ل of لل) in the text: "حراك"
+    alone is a word, not the village "الحراك".
+    """
+
+    def __init__(self, entries: list[tuple[str, int]]) -> None:  # keys are already normalised
+        payloads: dict[str, list[int]] = {}
         for key, payload in entries:
-            self._payloads.setdefault(key, []).append(payload)
-        self.suffixes = frozenset()
-        self._automaton = ahocorasick.Automaton()
-        for key, payloads in self._payloads.items():
-            self._add(key, key, tuple(payloads), False)
-            if key.startswith(ARTICLE) and len(key) > 4:
-                self._add(key[2:], key, tuple(payloads), True)
-        if len(self._automaton):
-            self._automaton.make_automaton()
+            payloads.setdefault(key, []).append(payload)
+        self._payloads = {k: tuple(v) for k, v in payloads.items()}
+        first: dict[str, list[tuple[str, str, bool]]] = {}
+        for key in self._payloads:
+            first.setdefault(key.split(" ", 1)[0], []).append((key, key, False))
+            if key.startswith(ARTICLE) and len(key) > 4 and key[2:] not in self._payloads:
+                first.setdefault(key[2:].split(" ", 1)[0], []).append((key[2:], key, True))
+        for lst in first.values():
+            lst.sort(key=lambda e: -len(e[0]))
+        self._first = first
 
-    def find_all(self, text: str) -> list:
-        """As the parent, but a name written with the article needs it (or the ل of لل) in the text:
-        "حراك" alone is a word, not the village "الحراك"."""
-        hits = []
-        for m in super().find_all(text):
-            if m.key.startswith(ARTICLE) and not text.startswith(ARTICLE, m.start) and text[m.start:m.start + 1] != "ل":
-                continue
-            hits.append(m)
+    def __len__(self) -> int:
+        return len(self._payloads)
+
+    def keys(self) -> list[str]:
+        return list(self._payloads)
+
+    def find_all(self, text: str) -> list[Match[int]]:
+        """Every word-aligned hit, possibly overlapping."""
+        hits: list[Match[int]] = []
+        n = len(text)
+        first = self._first
+        for tok in _TOKEN.finditer(text):
+            s, e = tok.span()
+            word = tok.group(0)
+            for plen in range(0, min(_MAX_PREFIX, len(word) - 2) + 1):
+                prefix = word[:plen]
+                if plen and prefix not in _PREFIXES:
+                    continue
+                entries = first.get(word[plen:])
+                if not entries:
+                    continue
+                a = s + plen
+                for surface, key, stripped in entries:
+                    end = a + len(surface)
+                    if end > n or (end < n and text[end].isalnum() and text[end] != "_"):
+                        continue
+                    if len(surface) > e - a and not text.startswith(surface, a):
+                        continue
+                    start = a
+                    if stripped:
+                        # "بالرقة" / "للرقة": the article (or the ل of لل) is in the text
+                        if prefix.endswith(ARTICLE):
+                            start = a - 2
+                        elif prefix.endswith("لل"):
+                            start = a - 1
+                        else:
+                            continue
+                    elif prefix and prefix not in BARE_PREFIXES and key.startswith(ARTICLE):
+                        continue
+                    hits.append(Match(start, end, key, self._payloads[key]))
         return hits
+
+    def find(self, text: str) -> list[Match[int]]:
+        """Leftmost-longest non-overlapping hits, in text order."""
+        hits = self.find_all(text)
+        chosen: list[Match[int]] = []
+        for hit in sorted(hits, key=lambda m: (-(m.end - m.start), m.start)):
+            if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+                chosen.append(hit)
+        return sorted(chosen, key=lambda m: m.start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +140,7 @@ class Place:
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
     places: tuple[Place, ...]
-    matcher: PhraseMatcher[int]
+    matcher: WordIndex
 
     def by_id(self, pid: str) -> Place | None:
         return _id_index(self).get(pid)
@@ -140,7 +192,7 @@ def load_gazetteer() -> Gazetteer:
     # matcher's longest match swallows the name and the geoparser skips it
     for phrase in _not_place_phrases():
         entries.append((normalize_key(phrase), NOT_PLACE))
-    return Gazetteer(tuple(places), _NormalisedMatcher(entries))
+    return Gazetteer(tuple(places), WordIndex(entries))
 
 
 def _not_place_phrases() -> list[str]:

@@ -51,6 +51,9 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
     "errors": [("doc_id", _S), ("stage", _S), ("message", _S)],
 }
 DATE_COLUMNS = {"published", "date_start", "date_end", "date"}
+# an error message with numbers and quoted values blanked, so that alike errors group together
+_REASON = ("regexp_replace(regexp_replace(message, '[0-9]+', 'N', 'g'), "
+           "'''[^'']*''|\"[^\"]*\"', '…', 'g')")
 DOC_TABLES = ("documents", "sources", "events", "claims", "figures", "errors")
 
 
@@ -412,9 +415,7 @@ class Store:
                                            "ORDER BY n DESC, k"),
             "errors_by_stage": grouped("SELECT stage k, count(*) n FROM errors GROUP BY k ORDER BY n DESC, k"),
             "error_reasons": grouped(
-                "SELECT regexp_replace(regexp_replace(message, '[0-9]+', 'N', 'g'), '''[^'']*''|"[^"]*"', '…', 'g') k, "
-                "count(*) n "
-                "FROM errors GROUP BY k ORDER BY n DESC, k LIMIT 20"),
+                f"SELECT {_REASON} k, count(*) n FROM errors GROUP BY k ORDER BY n DESC, k LIMIT 20"),
         }
 
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:
