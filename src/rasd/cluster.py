@@ -9,7 +9,8 @@ Two events may share a cluster when they come from different documents and
 - their event types belong to one family (see `FAMILIES`),
 - their dates are at most one day apart,
 - their places are within 10 km, or, when one side is coarse (ACLED geo_precision 3), share the
-  coarse side's ADM2 (or ADM1 when it has no ADM2),
+  coarse side's ADM2 (or ADM1 when it has no ADM2); a place known only to the country level
+  ("in Yemen") shows nothing about which incident is meant, so such events stay singletons,
 - their actor1 ids do not conflict, and
 - their killed figures do not exclude each other (one "2 killed", the other "40 killed").
 
@@ -153,8 +154,8 @@ def _same_place(a: _Item, b: _Item) -> bool:
     if not a.coarse and not b.coarse:
         return haversine_km(a.lat, a.lon, b.lat, b.lon) <= MAX_KM  # type: ignore[arg-type]
     if a.admin1 is None or b.admin1 is None:
-        # A country-level place matches only another country-level place.
-        return a.admin1 is None and b.admin1 is None
+        # A country-level place cannot show that two reports are about one incident.
+        return False
     if a.admin1 != b.admin1:
         return False
     # Coarse side: a district must contain the other's place; a governorate contains any of its places.
@@ -218,7 +219,7 @@ def cluster_events(docs: Iterable[dict]) -> list[dict]:
     clusters: list[_Cluster] = []
     for item in items:
         chosen: _Cluster | None = None
-        if item.day is not None and item.country:
+        if item.day is not None and item.country and not (item.coarse and item.admin1 is None):
             candidates: list[_Cluster] = []
             seen: set[int] = set()
             for delta in range(-MAX_DAYS, MAX_DAYS + 1):

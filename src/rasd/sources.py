@@ -73,7 +73,7 @@ def cue_matcher() -> PhraseMatcher[Cue]:
     rows = _read_tsv("reporting.tsv")
     return PhraseMatcher(
         [(r["phrase"], (r["cue"], r["stance"], r["subject"])) for r in rows],
-        suffixes=("ه", "ها", "هم", "وا", "ت", "ا", "ان", "انها", "اه"),
+        suffixes=("ها", "هم", "وا", "ت", "ا", "ان", "انها"),  # not ه: "إضافة إلى" is no reporting verb
     )
 
 
@@ -91,7 +91,10 @@ def find_cues(norm: str, start: int, end: int) -> list[Cue]:
     cues = []
     for m in cue_matcher().find(norm[start:end]):
         kind, stance, subject = m.payloads[0]
-        cues.append(Cue(start + m.start, start + m.end, kind, stance, subject))
+        stop = start + m.end
+        while stop < end and norm[stop].isalpha():  # the cue ends with its word ("قالوا", "أكدت")
+            stop += 1
+        cues.append(Cue(start + m.start, stop, kind, stance, subject))
     return cues
 
 

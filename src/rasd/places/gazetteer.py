@@ -27,7 +27,8 @@ DEFAULT_PRECISION = {
 
 _TOKEN = re.compile(r"[^\W_]+")
 _PREFIXES = BARE_PREFIXES | ARTICLE_PREFIXES
-_MAX_PREFIX = max(len(p) for p in _PREFIXES)
+# every leading part of a valid proclitic chain ("و", "وب", "وبا"): splitting a word stops at the first miss
+_PREFIX_STEMS = frozenset(p[:i] for p in _PREFIXES for i in range(len(p) + 1))
 
 
 class WordIndex:
@@ -68,11 +69,13 @@ class WordIndex:
         for tok in _TOKEN.finditer(text):
             s, e = tok.span()
             word = tok.group(0)
-            for plen in range(0, min(_MAX_PREFIX, len(word) - 2) + 1):
+            for plen in range(0, len(word) - 1):
                 prefix = word[:plen]
-                if plen and prefix not in _PREFIXES:
-                    continue
+                if prefix not in _PREFIX_STEMS:
+                    break
                 entries = first.get(word[plen:])
+                if entries and plen and prefix not in _PREFIXES:
+                    continue
                 if not entries:
                     continue
                 a = s + plen
@@ -89,7 +92,7 @@ class WordIndex:
                             start = a - 2
                         elif prefix.endswith("لل"):
                             start = a - 1
-                        else:
+                        elif not (prefix.endswith("ل") and surface.startswith("ل")):  # "للواء" = ل + اللواء
                             continue
                     elif prefix and prefix not in BARE_PREFIXES and key.startswith(ARTICLE):
                         continue

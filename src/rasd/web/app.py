@@ -94,6 +94,30 @@ def _date(value: str | None, name: str) -> str | None:
         raise HTTPException(400, f"{name} must be an ISO date YYYY-MM-DD; got {value!r}") from exc
 
 
+def filters(
+
+    date_from: Annotated[str | None, Query(description="events on or after (YYYY-MM-DD)")] = None,
+    date_to: Annotated[str | None, Query(description="events on or before (YYYY-MM-DD)")] = None,
+    country: Annotated[str | None, Query(description="ISO 3166 alpha-2, e.g. SY")] = None,
+    admin1: Annotated[str | None, Query(description="ADM1 name as in the records, e.g. Idlib")] = None,
+    event_type: Annotated[str | None, Query(description="ACLED event type, e.g. Battles")] = None,
+    actor: Annotated[str | None, Query(description="actor registry id or name")] = None,
+    source: Annotated[str | None, Query(description="source or outlet name / id")] = None,
+    contested: Annotated[bool | None, Query()] = None,
+    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
+) -> dict[str, Any]:
+    if date_from and date_to and _date(date_from, "date_from") > _date(date_to, "date_to"):  # type: ignore[operator]
+        raise HTTPException(400, "date_from is after date_to")
+    return {"date_from": _date(date_from, "date_from"), "date_to": _date(date_to, "date_to"),
+            "country": country, "admin1": admin1, "event_type": event_type, "actor": actor,
+            "source": source, "contested": contested, "bbox": _bbox(bbox)}
+
+
+Filters = Annotated[dict, Depends(filters)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size (≤ {MAX_PAGE})")]
+Offset = Annotated[int, Query(ge=0)]
+
+
 def create_app(db: str | None = None, store: Any = None) -> FastAPI:
     """Build the app. `store` (any object with the Store read API) wins over `db` (a DuckDB path)."""
     app = FastAPI(
@@ -182,32 +206,11 @@ def create_app(db: str | None = None, store: Any = None) -> FastAPI:
 
     # -- the store ----------------------------------------------------------------------------
 
-    def filters(
-        date_from: Annotated[str | None, Query(description="events on or after (YYYY-MM-DD)")] = None,
-        date_to: Annotated[str | None, Query(description="events on or before (YYYY-MM-DD)")] = None,
-        country: Annotated[str | None, Query(description="ISO 3166 alpha-2, e.g. SY")] = None,
-        admin1: Annotated[str | None, Query(description="ADM1 name as in the records, e.g. Idlib")] = None,
-        event_type: Annotated[str | None, Query(description="ACLED event type, e.g. Battles")] = None,
-        actor: Annotated[str | None, Query(description="actor registry id or name")] = None,
-        source: Annotated[str | None, Query(description="source or outlet name / id")] = None,
-        contested: Annotated[bool | None, Query()] = None,
-        bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
-    ) -> dict[str, Any]:
-        if date_from and date_to and _date(date_from, "date_from") > _date(date_to, "date_to"):  # type: ignore[operator]
-            raise HTTPException(400, "date_from is after date_to")
-        return {"date_from": _date(date_from, "date_from"), "date_to": _date(date_to, "date_to"),
-                "country": country, "admin1": admin1, "event_type": event_type, "actor": actor,
-                "source": source, "contested": contested, "bbox": _bbox(bbox)}
-
     def page(kind: str, f: dict, limit: int, offset: int) -> dict:
         st = get_store()
         items = getattr(st, kind)(**f, limit=limit, offset=offset)
         return {"items": items, "count": len(items), "limit": limit, "offset": offset,
                 "next_offset": offset + limit if len(items) == limit else None}
-
-    Filters = Annotated[dict, Depends(filters)]
-    Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size (≤ {MAX_PAGE})")]
-    Offset = Annotated[int, Query(ge=0)]
 
     @app.get("/v1/events", tags=["store"])
     def list_events(f: Filters, limit: Limit = 100, offset: Offset = 0) -> dict:
