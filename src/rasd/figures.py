@@ -20,7 +20,7 @@ import csv
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rasd.text.matcher import PRONOUN_SUFFIXES, PhraseMatcher
@@ -213,8 +213,12 @@ def _tokens(norm: str) -> list[_Tok]:
     return [_Tok(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(norm)]
 
 
-def _unclitic(word: str, article: bool = False) -> list[str]:
-    """The word and its forms without a proclitic chain (and without the article when allowed)."""
+@lru_cache(maxsize=65536)
+def _unclitic(word: str, article: bool = False) -> tuple[str, ...]:
+    """The word and its forms without a proclitic chain (and without the article when allowed).
+
+    Cached: the same few thousand words come back at every token of every text.
+    """
     out = [word]
     for c in CLITICS:
         if word.startswith(c) and len(word) - len(c) >= 2:
@@ -224,7 +228,7 @@ def _unclitic(word: str, article: bool = False) -> list[str]:
             for art in ("ال", "لل"):
                 if w.startswith(art) and len(w) - len(art) >= 2:
                     out.append(w[len(art):])
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

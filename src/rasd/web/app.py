@@ -95,7 +95,6 @@ def _date(value: str | None, name: str) -> str | None:
 
 
 def filters(
-
     date_from: Annotated[str | None, Query(description="events on or after (YYYY-MM-DD)")] = None,
     date_to: Annotated[str | None, Query(description="events on or before (YYYY-MM-DD)")] = None,
     country: Annotated[str | None, Query(description="ISO 3166 alpha-2, e.g. SY")] = None,
@@ -106,6 +105,7 @@ def filters(
     contested: Annotated[bool | None, Query()] = None,
     bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
 ) -> dict[str, Any]:
+    """The store filters shared by the list and export endpoints, checked (400 with the reason)."""
     if date_from and date_to and _date(date_from, "date_from") > _date(date_to, "date_to"):  # type: ignore[operator]
         raise HTTPException(400, "date_from is after date_to")
     return {"date_from": _date(date_from, "date_from"), "date_to": _date(date_to, "date_to"),
