@@ -91,6 +91,7 @@ class _NumberLex:
     multipliers: dict[str, int] = field(default_factory=dict)
     phrases: dict[tuple[str, ...], _Phrase] = field(default_factory=dict)
     max_len: int = 1
+    first_types: dict[str, frozenset[str]] = field(default_factory=dict)  # first word -> its phrases' types
 
 
 def _with_accusative(word: str) -> list[str]:
@@ -114,6 +115,8 @@ def number_lexicon() -> _NumberLex:
             toks = tuple(key.split())
             lex.phrases[toks] = _Phrase(kind, _int(row["low"]), _int(row["high"]), _int(row["best"]), row["qualifier"])
             lex.max_len = max(lex.max_len, len(toks))
+    for toks, p in lex.phrases.items():
+        lex.first_types[toks[0]] = lex.first_types.get(toks[0], frozenset()) | {p.type}
     return lex
 
 
@@ -282,20 +285,37 @@ class _Q:
     noun: _Hit | None = None  # the victim/group noun that is itself the count (قتيلين، جنديين)
 
 
-def _phrase_at(toks: list[_Tok], i: int, types: set[str]) -> tuple[int, _Phrase] | None:
+BEFORE_TYPES = frozenset({"before"})
+AFTER_TYPES = frozenset({"after"})
+VAGUE_TYPES = frozenset({"vague", "unquantified"})
+
+
+@lru_cache(maxsize=65536)
+def _phrase_firsts(word: str, types: frozenset[str]) -> tuple[str, ...]:
+    """The forms of `word` (clitics stripped) that open some phrase of `types`: most words open none,
+    so `_phrase_at` can stop at once."""
+    first_types = number_lexicon().first_types
+    return tuple(f for f in _unclitic(word, article=True) if f in first_types and first_types[f] & types)
+
+
+def _phrase_at(toks: list[_Tok], i: int, types: frozenset[str]) -> tuple[int, _Phrase] | None:
     """Longest lexicon phrase of the given types starting at token i (first token may carry clitics)."""
-    lex = number_lexicon()
     if i >= len(toks) or not toks[i].word:
         return None
+    firsts = _phrase_firsts(toks[i].text, types)
+    if not firsts:
+        return None
+    lex = number_lexicon()
     for length in range(min(lex.max_len, len(toks) - i), 0, -1):
         rest = tuple(t.text for t in toks[i + 1:i + length])
-        for first in _unclitic(toks[i].text, article=True):
+        for first in firsts:
             p = lex.phrases.get((first, *rest))
             if p is not None and p.type in types:
                 return i + length, p
     return None
 
 
+@lru_cache(maxsize=65536)
 def _number_word(word: str, clitics: bool) -> tuple[str, float] | None:
     """('n', value) for a number word, ('m', value) for a multiplier; never with the article, nor after
     the prepositions ب/ك ("باحد السجون" is "in one of the prisons")."""
@@ -340,7 +360,7 @@ def _core(toks: list[_Tok], i: int) -> tuple[int, int | None, int | None, int, s
             value, end = value * mult, i + 2
         v = int(round(value))
         return end, v, v, v, "exact", "num"
-    vague = _phrase_at(toks, i, {"vague", "unquantified"})
+    vague = _phrase_at(toks, i, VAGUE_TYPES)
     first = _number_word(t.text, True)
     if vague and (first is None or first[0] == "m"):
         end, p = vague
@@ -384,7 +404,7 @@ def _magnitude(v: float) -> int:
 
 def _quantity_at(toks: list[_Tok], i: int) -> _Q | None:
     """A count starting at token i, with a qualifier or range around it."""
-    before = _phrase_at(toks, i, {"before"})
+    before = _phrase_at(toks, i, BEFORE_TYPES)
     if before:
         end, p = before
         core = _core(toks, end)
@@ -425,7 +445,7 @@ def _quantity_at(toks: list[_Tok], i: int) -> _Q | None:
 
 
 def _after_qualifier(toks: list[_Tok], j: int) -> tuple[int, str] | None:
-    hit = _phrase_at(toks, j, {"after"})
+    hit = _phrase_at(toks, j, AFTER_TYPES)
     if hit:
         return hit[0], hit[1].qualifier
     return None

@@ -46,14 +46,18 @@ class WordIndex:
         for key, payload in entries:
             payloads.setdefault(key, []).append(payload)
         self._payloads = {k: tuple(v) for k, v in payloads.items()}
-        first: dict[str, list[tuple[str, str, bool]]] = {}
+        # single-word names by their word, longer names by their first two words (a name list under "تل"
+        # or "عين" alone would be hundreds long)
+        index: dict[str, list[tuple[str, str, bool]]] = {}
         for key in self._payloads:
-            first.setdefault(key.split(" ", 1)[0], []).append((key, key, False))
-            if key.startswith(ARTICLE) and len(key) > 4 and key[2:] not in self._payloads:
-                first.setdefault(key[2:].split(" ", 1)[0], []).append((key[2:], key, True))
-        for lst in first.values():
+            for surface, stripped in ((key, False), (key[2:], True)):
+                if stripped and not (key.startswith(ARTICLE) and len(key) > 4 and key[2:] not in self._payloads):
+                    continue
+                head = " ".join(surface.split(" ", 2)[:2])
+                index.setdefault(head, []).append((surface, key, stripped))
+        for lst in index.values():
             lst.sort(key=lambda e: -len(e[0]))
-        self._first = first
+        self._index = index
 
     def __len__(self) -> int:
         return len(self._payloads)
@@ -65,26 +69,29 @@ class WordIndex:
         """Every word-aligned hit, possibly overlapping."""
         hits: list[Match[int]] = []
         n = len(text)
-        first = self._first
-        for tok in _TOKEN.finditer(text):
-            s, e = tok.span()
-            word = tok.group(0)
+        index = self._index
+        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        for i, (s, e, word) in enumerate(toks):
+            nxt = toks[i + 1][2] if i + 1 < len(toks) and toks[i + 1][0] == e + 1 and text[e] == " " else None
             for plen in range(0, len(word) - 1):
                 prefix = word[:plen]
                 if prefix not in _PREFIX_STEMS:
                     break
-                entries = first.get(word[plen:])
-                if entries and plen and prefix not in _PREFIXES:
-                    continue
-                if not entries:
+                form = word[plen:]
+                entries = index.get(form)
+                if nxt is not None:
+                    longer = index.get(form + " " + nxt)
+                    if longer:
+                        entries = longer + entries if entries else longer
+                if not entries or (plen and prefix not in _PREFIXES):
                     continue
                 a = s + plen
                 for surface, key, stripped in entries:
                     end = a + len(surface)
-                    if end > n or (end < n and text[end].isalnum() and text[end] != "_"):
-                        continue
-                    if len(surface) > e - a and not text.startswith(surface, a):
-                        continue
+                    if end > e:  # a name of several words
+                        if end > n or (end < n and text[end].isalnum() and text[end] != "_") \
+                                or not text.startswith(surface, a):
+                            continue
                     start = a
                     if stripped:
                         # "بالرقة" / "للرقة": the article (or the ل of لل) is in the text

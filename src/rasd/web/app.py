@@ -289,7 +289,7 @@ def app_from_env() -> FastAPI:
     load = [p for p in (os.environ.get("RASD_LOAD") or "").split(os.pathsep) if p]
     store = None
     if load:
-        from rasd.web.memstore import MemoryStore
+        from rasd.web.loader import load_store
 
-        store = MemoryStore.from_paths(load)
+        store = load_store(load)
     return create_app(db=db, store=store)
