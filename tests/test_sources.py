@@ -75,3 +75,10 @@ def test_state_bodies_of_one_side_are_one_source(example_text):
     russia = [s for s in out.sources if "روسيا" in [m.text for m in s.mentions]]
     assert len(russia) == 1
     assert {"وزارة الدفاع الروسية", "الجيش الروسي"} <= {m.text for m in russia[0].mentions}
+
+
+def test_frame_before_a_verb_takes_the_verbs_subject():
+    out = rasd.extract("وأصيب 12 متظاهرا في مدينة البصرة اليوم، حسب ما أعلن ناشطون.", published="2021-03-11")
+    names = {s.id: s for s in out.sources}
+    speakers = {names[c.source].name_ar for e in out.events for c in e.claims if c.figures}
+    assert speakers == {"ناشطون"} or any("ناشطون" in (n or "") for n in speakers)

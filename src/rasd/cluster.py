@@ -43,8 +43,8 @@ MAX_DAYS = 1
 # Wording overlap of the evidence sentences (shared words / words of the shorter side). Measured on
 # SaudiNewsNet: reports of one incident share >= 0.1 (wire copy ~1.0), while unrelated stories that
 # merely name the same city on the same day share < 0.1 (docs/exports.md).
-MIN_OVERLAP = 0.1
-MIN_SHARED_WORDS = 3
+MIN_OVERLAP = 0.15
+MIN_SHARED_WORDS = 4
 _WORD = re.compile(r"[\u0621-\u064A\u0660-\u0669\w]+")
 _STOP = frozenset(normalize_key(w) for w in (
     "في من على إلى الى عن مع أن ان إن التي الذي الذين هذا هذه ذلك تلك كان كانت قد وقد لم لن ما لا بين بعد "
@@ -266,7 +266,7 @@ def cluster_events(docs: Iterable[dict]) -> list[dict]:
                         continue
                     seen.add(id(cl))
                     if (item.doc_id not in cl.docs and all(compatible(item, m) for m in cl.items)
-                            and any(similar(item, m) for m in cl.items)):
+                            and 2 * sum(similar(item, m) for m in cl.items) >= len(cl.items)):
                         candidates.append(cl)
             if candidates:
                 chosen = min(candidates, key=lambda cl: _affinity(item, cl))

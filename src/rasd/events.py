@@ -74,10 +74,6 @@ def air_actors() -> frozenset[str]:
     return frozenset(r["actor_id"] for r in csv.DictReader(rows, delimiter="\t"))
 
 
-def family(event_type: str) -> str:
-    return event_type
-
-
 def _place_key(place) -> str | None:
     return None if place is None else (place.gazetteer_id or place.name)
 
@@ -269,18 +265,7 @@ def resolve_date(norm: str, dates: list, trigger_pos: int):
     return min(usable, key=lambda d: (is_report_date(norm, d), abs(d.start - trigger_pos)))
 
 
-def story_date(doc: Document, trigger_sentences: set[int]):
-    for d in doc.dates:
-        if d.kind != "background" and d.start_date is not None and doc.sentence_index(d.start) in trigger_sentences:
-            return d
-    return None
-
-
-def default_date(published: date | None):
-    return published
-
-
-def _in(span_start: int, items: list, start: int, end: int) -> list:
+def _in(items: list, start: int, end: int) -> list:
     return [x for x in items if x.start >= start and x.end <= end]
 
 
@@ -356,17 +341,17 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
     for index, sent in enumerate(doc.sentences):
         segs = [s for s in attribution.segments if s.sentence == index]
         trigs = [
-            t for t in _in(0, doc.triggers, sent.start, sent.end)
+            t for t in _in(doc.triggers, sent.start, sent.end)
             if not any(s.stance == "denies" and s.start <= t.start < s.end for s in segs)
         ]
         if not trigs:
             continue
-        figs = _in(0, doc.figures, sent.start, sent.end)
-        weapons = _in(0, doc.weapons, sent.start, sent.end)
-        places = _in(0, doc.places, sent.start, sent.end)
+        figs = _in(doc.figures, sent.start, sent.end)
+        weapons = _in(doc.weapons, sent.start, sent.end)
+        places = _in(doc.places, sent.start, sent.end)
         victim_spans = [(f.victim_text_start, f.victim_text_end) for f in figs if f.victim_text_start is not None]
         mentions = [
-            m for m in _in(0, doc.actors, sent.start, sent.end)
+            m for m in _in(doc.actors, sent.start, sent.end)
             if (m.start, m.end) not in speaker_mentions and m.entry.kind not in NON_COMBATANT_KINDS
             and m.entry.role != "source"
             and not any(0 <= m.start - b <= 1 for _, b in speaker_mentions)  # "وكالة أنباء النظام السوري"
@@ -384,7 +369,7 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
                 h == "agent" and m.entry.id in air_actors() for h, m in actors
             ) and not any(w.implies == "Shelling/artillery/missile attack" for w in weapons):
                 st = "Air/drone strike"
-            date_m = resolve_date(norm, _in(0, doc.dates, sent.start, sent.end), trig.start)
+            date_m = resolve_date(norm, _in(doc.dates, sent.start, sent.end), trig.start)
             own = zone_runs[zi]
             if not own and zi > 0 and is_definite(norm, trig):
                 continue  # "... بسبب القصف": a definite trigger with no place of its own refers back

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from rasd.text.matcher import PRONOUN_SUFFIXES, PhraseMatcher
+from rasd.text.matcher import PRONOUN_SUFFIXES, PhraseMatcher, longest_first
 from rasd.text.normalize import normalize_key
 from rasd.text.segment import split_sentences
 
@@ -262,12 +262,7 @@ def _hits(norm: str, toks: list[_Tok], matchers: tuple[PhraseMatcher, ...], is_k
             found.append(_Hit(ts, te, m.start, m.end, kind=payload if is_kind else None,
                               group=None if is_kind else payload, definite=definite))
     # several matchers may overlap: keep the longest at each place
-    found.sort(key=lambda h: (-(h.end - h.start), h.start))
-    chosen: list[_Hit] = []
-    for h in found:
-        if all(h.end <= c.start or h.start >= c.end for c in chosen):
-            chosen.append(h)
-    return sorted(chosen, key=lambda h: h.start)
+    return longest_first(found)
 
 
 # ---------------------------------------------------------------------------------------- quantities

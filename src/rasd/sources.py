@@ -190,6 +190,9 @@ class Attribution:
     def _resolve(self, cue: Cue, sent_start: int, sent_end: int, last: str | None) -> str | None:
         if cue.cue == "continue":
             return last
+        if cue.cue == "frame" and (self.doc.norm[cue.start:cue.end].endswith("ما")
+                                   or re.match(r"\s*ل?ما\s", self.doc.norm[cue.end:sent_end])):
+            return None  # "حسب ما أعلن ناشطون": the verb that follows names the source
         noun = self._speaker_noun_after(cue.end, sent_end)
         if noun is not None:
             actor = self._actor_after(noun[1], sent_end, window=40)

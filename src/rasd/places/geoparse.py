@@ -431,6 +431,48 @@ def _anchor(norm: str, readings: list[_Reading], i: int, gaz: Gazetteer, ctx: _C
     return p
 
 
+def _second_of_between(norm: str, readings: list[_Reading], i: int, gaz: Gazetteer, ctx: _Context,
+                       cues: _Cues) -> tuple[int, Place] | None:
+    """The Y of "بين X و Y": the next accepted place joined by و ("بين الحديدة ومدينة حرض": the cue
+    word "مدينة" is skipped, it names no place)."""
+    for j in range(i + 1, min(i + 4, len(readings))):
+        nxt = readings[j]
+        gap = norm[readings[i].end:nxt.match.start]
+        if len(gap) > 20 or "و" not in gap or any(ch in gap for ch in ".،,؛"):
+            return None
+        every = [gaz.places[k] for k in nxt.match.payloads]
+        q = _choose(nxt, _candidates(nxt, gaz.places), every, ctx)
+        if q is not None and _accept(nxt, q, cues, ctx, every):
+            return j, q
+    return None
+
+
+def _between(r: _Reading, p: Place, r2: _Reading, q: Place) -> PlaceMention:
+    """"بين X و Y": somewhere between two places (UCDP 5): the midpoint, X's record otherwise."""
+    m = _mention(r, p, end=r2.end)
+    if p.country == q.country and math.hypot(p.lat - q.lat, p.lon - q.lon) < 3:
+        m.lat, m.lon = round((p.lat + q.lat) / 2, 4), round((p.lon + q.lon) / 2, 4)
+        m.name = f"{p.name} - {q.name}"
+        m.name_ar = f"بين {p.name_ar} و{q.name_ar}"
+        if p.admin1 != q.admin1:
+            m.admin1 = m.admin2 = None
+        elif p.admin2 != q.admin2:
+            m.admin2 = None
+    return m
+
+
+def _lies_in(c: Place, anchor: Place, modifier: str | None) -> bool:
+    """Whether place c can lie in (or, after a direction word, towards) the anchor place."""
+    if c.country != anchor.country:
+        return False
+    if anchor.placetype == "country":
+        return True
+    dist = math.hypot(c.lat - anchor.lat, c.lon - anchor.lon)
+    if modifier == "direction":  # "X بجنوب صنعاء": X lies south of Sanaa, maybe in another governorate
+        return dist < 1.5
+    return bool(c.admin1 and c.admin1 == anchor.admin1) or dist < 0.25
+
+
 def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
     """Place mentions in normalised text, in order, each resolved to one gazetteer place."""
     gaz = gazetteer or load_gazetteer()
@@ -454,24 +496,139 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
         anchor = _anchor(norm, readings, i, gaz, ctx, cues)
         if anchor is not None and len(cands) > 1:
             # "بلدة الطيبة بالغوطة الغربية", "قرية X في ريف حمص": the place that follows says where X is
-            near = [c for c in cands if (c.admin1 and c.admin1 == anchor.admin1 and c.country == anchor.country)
-                    or math.hypot(c.lat - anchor.lat, c.lon - anchor.lon) < 0.25]
+            near = [c for c in cands if _lies_in(c, anchor, readings[i + 1].modifier)]
             # none there: the village is missing from the gazetteer, and a namesake elsewhere would be wrong
             cands = sorted(near, key=lambda c: math.hypot(c.lat - anchor.lat, c.lon - anchor.lon))[:1]
         p = _choose(r, cands, [gaz.places[j] for j in r.match.payloads], ctx)
         if p is None or not _accept(r, p, cues, ctx, [gaz.places[j] for j in r.match.payloads]):
             i += 1
             continue
-        if r.modifier == "between" and i + 1 < len(readings):
-            nxt = readings[i + 1]
-            gap = norm[r.end:nxt.match.start]
-            if len(gap) <= 12 and "و" in gap:
-                out.append(_mention(r, p, end=nxt.end))
-                i += 2
+        if r.modifier == "between":
+            other = _second_of_between(norm, readings, i, gaz, ctx, cues)
+            if other is not None:
+                j, q = other
+                out.append(_between(r, p, readings[j], q))
+                i = j + 1
                 continue
         site = _site_start(norm, r, cues) if p.placetype in _SETTLED and r.modifier is None else None
         if site is not None and out and out[-1].end > site:
             site = None  # the site is a known neighbourhood, already its own mention
         out.append(_mention(r, p, start=site))
         i += 1
-    return out
+    out = _merge_containers(norm, out)
+    return _vague_areas(norm, out, ctx, gaz)
+
+
+_CONTAINER_GAP = re.compile(r"\s*(?:في\s+|ب|داخل\s+)")
+_DESCRIPTOR_GAP = re.compile(r"\s*[،,]?\s*(?:ب|في\s+)?")
+_DIRECTIONS = {"شمال": "N", "جنوب": "S", "شرق": "E", "غرب": "W", "وسط": "C"}
+
+
+def _inside(x: PlaceMention, y: PlaceMention) -> bool:
+    """Whether mention y names a place that contains x ("الهبيط في إدلب", "رادع في محافظة البيضاء")."""
+    if x.country != y.country or x.placetype == "country" or (x.lat, x.lon) == (y.lat, y.lon):
+        return False
+    if y.placetype == "country":
+        return True
+    if x.placetype in ("neighbourhood", "campus") and y.placetype in _SETTLED:
+        return False  # "حي X في مدينة Y": the town's event (SPEC: sites inside a town are the town's)
+    if y.geo_precision >= 3 or y.placetype in ("region", "county", "feature"):
+        return bool(x.admin1 and x.admin1 == y.admin1) or math.hypot(x.lat - y.lat, x.lon - y.lon) < 0.5
+    if y.placetype == "locality" and x.placetype != "locality":
+        return math.hypot(x.lat - y.lat, x.lon - y.lon) < 0.2
+    return False
+
+
+def _merge_containers(norm: str, out: list[PlaceMention]) -> list[PlaceMention]:
+    """"مدينة الهبيط في إدلب", "منطقة باراكي باراك بإقليم لوجار، جنوب كابول": the places after the first
+    say where it is; they become part of its mention instead of competing with it as event places."""
+    merged: list[PlaceMention] = []
+    for m in out:
+        if merged:
+            prev = merged[-1]
+            gap = norm[prev.end:m.start]
+            direction = (m.cue or "").split(" ")[0].removesuffix("ي") in _DIRECTIONS
+            if (_CONTAINER_GAP.fullmatch(gap) and _inside(prev, m)) or (
+                    direction and _DESCRIPTOR_GAP.fullmatch(gap) and prev.country == m.country
+                    and prev.placetype != "country" and prev.geo_precision <= m.geo_precision
+                    and math.hypot(prev.lat - m.lat, prev.lon - m.lon) < 2):
+                prev.end = m.end
+                continue
+        merged.append(m)
+    return merged
+
+
+# "بشمال البلاد", "جنوبي البلاد", "المحافظات الجنوبية": a part of the article's country
+_VAGUE = re.compile(
+    r"(?<!\w)(?:[وفب]|في\s+|وفي\s+)?(?:(شمال|جنوب|شرق|غرب|وسط)ي?\s+البلاد"
+    r"|(?:ال)?(?:محافظات|مناطق|اقاليم|ولايات|مدن|اطراف)\s+(?:ال)?(شمال|جنوب|شرق|غرب)يه)(?!\w)")
+
+
+@cache
+def _country_parts(cc: str) -> dict[str, tuple[float, float]]:
+    """Approximate centres of the north/south/east/west/centre of a country: the mean position of the
+    capitals of its governorates in that third of its extent (the whole country for the centre)."""
+    gaz = load_gazetteer()
+    pts = [(p.lat, p.lon) for p in gaz.places if p.placetype == "region" and p.country == cc and not p.curated]
+    if len(pts) < 3:
+        return {}
+    lats, lons = [a for a, _ in pts], [b for _, b in pts]
+    lo_lat, hi_lat, lo_lon, hi_lon = min(lats), max(lats), min(lons), max(lons)
+
+    def mean(sel: list[tuple[float, float]]) -> tuple[float, float]:
+        return round(sum(a for a, _ in sel) / len(sel), 2), round(sum(b for _, b in sel) / len(sel), 2)
+
+    third_lat, third_lon = (hi_lat - lo_lat) / 3, (hi_lon - lo_lon) / 3
+    return {
+        "N": mean([q for q in pts if q[0] >= hi_lat - third_lat]), "S": mean([q for q in pts if q[0] <= lo_lat + third_lat]),
+        "E": mean([q for q in pts if q[1] >= hi_lon - third_lon]), "W": mean([q for q in pts if q[1] <= lo_lon + third_lon]),
+        "C": mean(pts),
+    }
+
+
+_PART_NAMES = {"N": "Northern", "S": "Southern", "E": "Eastern", "W": "Western", "C": "Central"}
+
+
+def _country_place(cc: str, gaz: Gazetteer) -> Place | None:
+    return next((p for p in gaz.places if p.placetype == "country" and p.country == cc and p.curated), None)
+
+
+def _part_mention(start: int, end: int, cc: str, part: str, gaz: Gazetteer, cue: str | None) -> PlaceMention | None:
+    centre = _country_parts(cc).get(part)
+    country = _country_place(cc, gaz)
+    if centre is None or country is None:
+        return None
+    word = {v: k for k, v in _DIRECTIONS.items()}[part]
+    return PlaceMention(
+        start=start, end=end, name_start=start, name_end=end, name=f"{_PART_NAMES[part]} {country.name}",
+        name_ar=f"{word} {country.name_ar}", gazetteer_id=f"rasd:{cc}:{part}", country=cc, admin1=None, admin2=None,
+        admin3=None, lat=centre[0], lon=centre[1], geo_precision=3, where_prec=5, placetype="area",
+        population=None, cue=cue)
+
+
+def _vague_areas(norm: str, out: list[PlaceMention], ctx: _Context, gaz: Gazetteer) -> list[PlaceMention]:
+    """"شمال سوريا" and, in an article about one country, "بشمال البلاد" / "المحافظات الجنوبية": the
+    part of the country (ACLED 3, UCDP 5) rather than the whole country or nothing."""
+    for k, m in enumerate(out):
+        if m.placetype == "country" and m.cue:
+            part = _DIRECTIONS.get(m.cue.split(" ")[0].removesuffix("ي"))
+            if part and len(m.cue.split(" ")) == 1:
+                pm = _part_mention(m.start, m.end, m.country, part, gaz, m.cue)
+                if pm is not None:
+                    pm.name_start, pm.name_end = m.name_start, m.name_end
+                    out[k] = pm
+    if "البلاد" not in norm and "يه" not in norm:
+        return out
+    cc = ctx.hint or (ctx.countries.most_common(1)[0][0] if ctx.countries else None)
+    if cc is None:
+        return out
+    extra = []
+    for mt in _VAGUE.finditer(norm):
+        if any(m.start < mt.end() and mt.start() < m.end for m in out):
+            continue
+        word = mt.group(1) or mt.group(2)
+        start = mt.start(1) if mt.group(1) else mt.start() + len(mt.group(0)) - len(mt.group(0).lstrip("وفب في"))
+        pm = _part_mention(start, mt.end(), cc, _DIRECTIONS[word], gaz, word)
+        if pm is not None:
+            extra.append(pm)
+    return sorted(out + extra, key=lambda m: m.start) if extra else out

@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS figures (
 
 CREATE TABLE IF NOT EXISTS clusters (
     id VARCHAR,
-    event_type VARCHAR, sub_event_type VARCHAR, date DATE, country VARCHAR, admin1 VARCHAR,
+    event_type VARCHAR, sub_event_type VARCHAR, date DATE, date_end DATE, country VARCHAR, admin1 VARCHAR,
     location VARCHAR, lat DOUBLE, lon DOUBLE, n_members INTEGER, n_outlets INTEGER,
     fatalities_low INTEGER, fatalities_best INTEGER, fatalities_high INTEGER, contested BOOLEAN,
     json VARCHAR                   -- the cluster object written by rasd.cluster

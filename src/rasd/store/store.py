@@ -43,8 +43,8 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
     "figures": [("doc_id", _S), ("event_uid", _S), ("claim_no", _I), ("figure_no", _I), ("kind", _S), ("low", _I),
                 ("best", _I), ("high", _I), ("qualifier", _S), ("victim_group", _S), ("actor", _S), ("text", _S),
                 ("span_start", _I), ("span_end", _I)],
-    "clusters": [("id", _S), ("event_type", _S), ("sub_event_type", _S), ("date", _S), ("country", _S),
-                 ("admin1", _S), ("location", _S), ("lat", _F), ("lon", _F), ("n_members", _I), ("n_outlets", _I),
+    "clusters": [("id", _S), ("event_type", _S), ("sub_event_type", _S), ("date", _S), ("date_end", _S),
+                 ("country", _S), ("admin1", _S), ("location", _S), ("lat", _F), ("lon", _F), ("n_members", _I), ("n_outlets", _I),
                  ("fatalities_low", _I), ("fatalities_best", _I), ("fatalities_high", _I), ("contested", _B),
                  ("json", _S)],
     "cluster_members": [("cluster_id", _S), ("event_uid", _S), ("doc_id", _S)],
@@ -220,8 +220,11 @@ class Store:
         for c in clusters:
             fat = c.get("fatalities") or {}
             members = list(c.get("members") or [])
+            date = c.get("date")
+            start, end = (date.get("start"), date.get("end")) if isinstance(date, dict) else (date, date)
             crow.append((
-                str(c.get("id")), c.get("event_type"), c.get("sub_event_type"), c.get("date"), c.get("country"),
+                str(c.get("id")), c.get("event_type"), c.get("sub_event_type"), _date(start), _date(end),
+                c.get("country"),
                 c.get("admin1"), c.get("location"), c.get("lat"), c.get("lon"), len(members),
                 len(c.get("outlets") or []), fat.get("low"), fat.get("best"), fat.get("high"), c.get("contested"),
                 json.dumps(c, ensure_ascii=False, default=str),

@@ -9,6 +9,7 @@ lexicon allows it, a suffix from a small closed set (pronouns, plural endings). 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -100,16 +101,18 @@ class PhraseMatcher(Generic[T]):
             return []
         hits: list[Match[T]] = []
         n = len(text)
+        suffixes = self.suffixes
+        # str.isalnum() is is_word_char(): "_" is not alphanumeric; inlined, this loop is the hot path
         for last, (key, payloads, stripped, length) in self._automaton.iter(text):
             start, end = last - length + 1, last + 1
-            if end < n and is_word_char(text[end]):
-                tail_end = end
-                while tail_end < n and is_word_char(text[tail_end]):
+            if end < n and text[end].isalnum():
+                tail_end = end + 1
+                while tail_end < n and text[tail_end].isalnum():
                     tail_end += 1
-                if text[end:tail_end] not in self.suffixes:
+                if text[end:tail_end] not in suffixes:
                     continue
             token_start = start
-            while token_start > 0 and is_word_char(text[token_start - 1]):
+            while token_start > 0 and text[token_start - 1].isalnum():
                 token_start -= 1
             prefix = text[token_start:start]
             if stripped:
@@ -124,11 +127,26 @@ class PhraseMatcher(Generic[T]):
 
     def find(self, text: str) -> list[Match[T]]:
         """Leftmost-longest non-overlapping hits, in text order."""
-        hits = sorted(self.find_all(text), key=lambda m: (m.start, -(m.end - m.start)))
-        chosen: list[Match[T]] = []
-        taken_until = -1
-        for hit in sorted(hits, key=lambda m: (-(m.end - m.start), m.start)):
-            if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
-                chosen.append(hit)
-        del taken_until
-        return sorted(chosen, key=lambda m: m.start)
+        return longest_first(self.find_all(text))
+
+
+S = TypeVar("S")
+
+
+def longest_first(hits: Iterable[S]) -> list[S]:
+    """Longest hits first (leftmost among equals), each kept only if it overlaps none kept before;
+    returned in text order. Hits need `start` < `end`. O(n log n): the kept spans never overlap, so
+    sorted by start they are sorted by end too, and one bisect finds the only one that could clash.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    chosen: list[S] = []
+    for hit in sorted(hits, key=lambda m: (m.start - m.end, m.start)):  # type: ignore[attr-defined]
+        a, b = hit.start, hit.end  # type: ignore[attr-defined]
+        k = bisect_left(starts, b)
+        if k and ends[k - 1] > a:
+            continue
+        starts.insert(k, a)
+        ends.insert(k, b)
+        chosen.insert(k, hit)
+    return chosen

@@ -102,7 +102,10 @@ function sourceName(doc, sid) {
 }
 
 function figureText(f) {
-  const range = f.low === f.high ? "" : ` (${num(f.low)}–${num(f.high)})`;
+  let range = "";
+  if (f.low == null && f.high != null) range = ` (≤${num(f.high)})`;
+  else if (f.high == null && f.low != null) range = ` (≥${num(f.low)})`;
+  else if (f.low !== f.high) range = ` (${num(f.low)}–${num(f.high)})`;
   return `${kindLabel(f.kind)} ${num(f.best)}${range}, ${f.qualifier}${f.group && f.group !== "unknown" ? ", " + f.group : ""}`;
 }
 
@@ -163,12 +166,7 @@ function renderArticle(text, anns) {
 }
 
 function claimsTable(doc, ev) {
-  const rows = (ev.claims || []).map((c) => {
-    const src = sourceName(doc, c.source);
-    const figs = (c.figures || []).map((f) => `<div>${esc(figureText(f))} <span class="muted ar" dir="rtl">«${esc(f.text)}»</span></div>`).join("") || `<span class="muted">${esc(t("none"))}</span>`;
-    return `<tr class="claim-row ${esc(c.stance)}"><td><div>${esc(src.label)}</div>${src.ar ? `<div class="muted ar" dir="rtl">${esc(src.ar)}</div>` : ""}</td>
-      <td><span class="badge ${esc(c.stance)}">${esc(t(c.stance))}</span></td><td>${figs}</td></tr>`;
-  }).join("");
+  const rows = claimRows(ev.claims || [], doc);
   if (!rows) return "";
   return `<table class="claims"><thead><tr><th>${esc(t("source"))}</th><th></th><th>${esc(t("figures"))}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -293,7 +291,7 @@ function norm(row) {
     type: row.event_type, sub: row.sub_event_type,
     lat: loc.lat ?? row.lat ?? row.latitude, lon: loc.lon ?? row.lon ?? row.longitude,
     place: loc.name ?? row.location_name ?? (typeof row.location === "string" ? row.location : ""),
-    place_ar: loc.name_ar, admin1: loc.admin1 ?? row.admin1, country: loc.country ?? row.country,
+    place_ar: loc.name_ar ?? row.location_ar, admin1: loc.admin1 ?? row.admin1, country: loc.country ?? row.country,
     best: Number(best) || 0, date: String(date || "").slice(0, 10), contested: !!row.contested,
     outlets: row.outlets || (row.outlet ? [row.outlet] : []), raw: row,
   };
@@ -361,15 +359,16 @@ function renderMap(items) {
   const countries = new Set(located.map((r) => r.country));
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
   const extend = (lon, lat) => { const [x, y] = project(lon, lat); x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); };
-  feats.filter((f) => f.properties.placetype === "country" && (!countries.size || countries.has(f.properties.country)))
-    .forEach((f) => f.geometry.coordinates.forEach((poly) => poly[0].forEach(([x, y]) => extend(x, y))));
-  located.forEach((r) => extend(r.lon, r.lat));
+  /* Fit the countries that have events (events far outside the base map do not stretch it). */
+  const shown = feats.filter((f) => f.properties.placetype === "country" && countries.has(f.properties.country));
+  (shown.length ? shown : feats).forEach((f) => f.geometry.coordinates.forEach((poly) => poly[0].forEach(([x, y]) => extend(x, y))));
   if (!isFinite(x0)) { [x0, y0, x1, y1] = [project(30, 38)[0], -38, project(55, 10)[0], -10]; }
   const pad = Math.max(x1 - x0, y1 - y0) * 0.04;
   const vb = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
   svg.setAttribute("viewBox", vb.join(" "));
   svg.dataset.vb = vb.join(" ");
-  const scale = vb[2] / 800;
+  const rect = svg.getBoundingClientRect();
+  const unitsPerPx = Math.max(vb[2] / (rect.width || 800), vb[3] / (rect.height || 520));
   const paths = feats.map((f) => {
     const d = f.geometry.coordinates.map((poly) => poly.map(ringPath).join("")).join("");
     const name = state.lang === "ar" ? (f.properties.name_ar || f.properties.name) : f.properties.name;
@@ -378,7 +377,7 @@ function renderMap(items) {
   paths.sort((a, b) => (a.startsWith('<path class="country"') ? 1 : 0) - (b.startsWith('<path class="country"') ? 1 : 0));
   const pts = [...located].sort((a, b) => b.best - a.best).map((r) => {
     const [x, y] = project(r.lon, r.lat);
-    const rad = (3 + 2.2 * Math.sqrt(Math.min(r.best, 2000))) * scale;
+    const rad = (3 + 3 * Math.log10(1 + Math.max(0, r.best))) * unitsPerPx;  /* pixels: 3 at 0, 9 at 100, 12 at 1000 */
     return `<circle class="pt" data-id="${esc(r.id)}" cx="${x.toFixed(3)}" cy="${y.toFixed(3)}" r="${rad.toFixed(3)}" fill="${TYPE_COLOURS[r.type] || "#555"}"><title>${esc(r.date)} · ${esc(typeLabel(r.type))} · ${esc(r.place)} · ${esc(t("fatalities"))} ${num(r.best)}</title></circle>`;
   });
   svg.innerHTML = `<g class="outlines">${paths.join("")}</g><g class="points">${pts.join("")}</g>`;
@@ -391,11 +390,14 @@ function renderTimeline(items) {
   if (!dated.length) { svg.innerHTML = ""; return; }
   const dayMs = 86400000;
   const toDay = (s) => Math.round(Date.parse(s + "T00:00:00Z") / dayMs);
-  const days = dated.map((r) => toDay(r.date));
-  const d0 = Math.min(...days), d1 = Math.max(...days);
+  const days = dated.map((r) => toDay(r.date)).sort((a, b) => a - b);
+  /* A stray old date (a background event) must not squash the timeline: keep a month around the central 90%. */
+  const q = (p) => days[Math.min(days.length - 1, Math.floor(p * days.length))];
+  const d0 = Math.max(days[0], q(0.05) - 30), d1 = Math.min(days[days.length - 1], q(0.95) + 30);
+  const inRange = dated.filter((r) => toDay(r.date) >= d0 && toDay(r.date) <= d1);
   const n = d1 - d0 + 1;
   const perDay = Array.from({ length: n }, () => ({ byType: {}, total: 0, fat: 0 }));
-  dated.forEach((r) => { const b = perDay[toDay(r.date) - d0]; b.byType[r.type] = (b.byType[r.type] || 0) + 1; b.total++; b.fat += r.best; });
+  inRange.forEach((r) => { const b = perDay[toDay(r.date) - d0]; b.byType[r.type] = (b.byType[r.type] || 0) + 1; b.total++; b.fat += r.best; });
   const W = 600, H = 200, L = 30, R = 30, T = 10, B = 22;
   const maxN = Math.max(...perDay.map((b) => b.total)), maxF = Math.max(1, ...perDay.map((b) => b.fat));
   const bw = (W - L - R) / n;
@@ -439,6 +441,7 @@ async function openCluster(id) {
     const c = await api(`/v1/clusters/${encodeURIComponent(id)}`);
     state.cluster = c;
     renderCluster(c);
+    $("#cluster-panel").scrollIntoView({ block: "nearest" });
     document.querySelectorAll("#map circle.sel").forEach((el) => el.classList.remove("sel"));
     const pt = document.querySelector(`#map circle[data-id="${CSS.escape(String(id))}"]`);
     if (pt) pt.classList.add("sel");
@@ -447,22 +450,42 @@ async function openCluster(id) {
   }
 }
 
+/* Claims with their source already resolved (cluster claims, store events) or resolved from a document. */
+function claimRows(claims, doc) {
+  return claims.map((c) => {
+    let label = c.source_name, ar = "";
+    if (doc) { const s = sourceName(doc, c.source); label = s.label; ar = s.ar; }
+    if (c.source_kind === "outlet") label = c.outlet || t("outlet_voice");
+    const figs = (c.figures || []).map((f) => `<div>${esc(figureText(f))} <span class="muted ar" dir="rtl">«${esc(f.text)}»</span></div>`).join("") || `<span class="muted">${esc(t("none"))}</span>`;
+    return `<tr class="claim-row ${esc(c.stance)}"><td><div>${esc(label || c.source || "?")}</div>${ar ? `<div class="muted ar" dir="rtl">${esc(ar)}</div>` : ""}</td>
+      <td><span class="badge ${esc(c.stance)}">${esc(t(c.stance))}</span></td><td>${figs}</td></tr>`;
+  }).join("");
+}
+
 function renderCluster(c) {
   const panel = $("#cluster-panel");
   const r = norm(c);
-  const members = c.members || c.events || [];
   const fat = c.fatalities || {};
+  let claims = c.claims;
+  if (!claims) {
+    claims = (c.member_events || []).flatMap((m) => (m.claims || []).map((cl) => ({ ...cl, doc_id: m.doc_id, outlet: m.doc && m.doc.outlet })));
+  }
+  const byDoc = new Map();
+  (c.documents || []).forEach((d) => byDoc.set(d, []));
+  claims.forEach((cl) => { if (!byDoc.has(cl.doc_id)) byDoc.set(cl.doc_id, []); byDoc.get(cl.doc_id).push(cl); });
+  const meta = new Map((c.member_events || []).map((m) => [m.doc_id, m.doc || {}]));
   panel.hidden = false;
-  panel.innerHTML = `<h3>${esc(r.id)} · ${esc(typeLabel(r.type))} / ${esc(r.sub || "")} ${r.contested ? `<span class="badge contested">${esc(t("contested"))}</span>` : ""}</h3>
+  panel.innerHTML = `<h3>${esc(typeLabel(r.type))} / ${esc(r.sub || "")} ${r.contested ? `<span class="badge contested">${esc(t("contested"))}</span>` : ""}</h3>
     <div>${esc(r.date)} · ${esc(state.lang === "ar" ? (r.place_ar || r.place) : r.place)}${r.admin1 ? ", " + esc(r.admin1) : ""} ·
       ${esc(t("fatalities"))}: ${esc(t("low"))} ${num(fat.low)} · <b>${esc(t("best"))} ${num(fat.best ?? r.best)}</b> · ${esc(t("high"))} ${num(fat.high)}</div>
-    <div class="muted">${esc(t("members"))}: ${members.length}</div>
-    ${members.map((m) => {
-      const docId = m.doc_id || (m.doc && m.doc.id);
-      const pseudo = { sources: m.sources || [], doc: { outlet: m.outlet } };
-      return `<div class="member"><b>${esc(m.outlet || "?")}</b> · ${esc(m.published || "")} ${m.title ? "· " + esc(m.title) : ""}
-        ${docId ? ` · <a href="#doc/${encodeURIComponent(docId)}" class="open-doc">${esc(t("open_analyse"))}</a>` : ""}
-        ${claimsTable(pseudo, m)}</div>`;
+    <div class="muted">${esc(t("outlets"))}: ${esc((c.outlets || []).join(", "))} · ${esc(t("members"))}: ${byDoc.size}</div>
+    ${(c.disputes || []).length ? `<ul>${c.disputes.map((d) => `<li>${esc(d)}</li>`).join("")}</ul>` : ""}
+    ${[...byDoc.entries()].map(([docId, cls]) => {
+      const m = meta.get(docId) || {};
+      const outlet = m.outlet || (cls[0] && cls[0].outlet) || "?";
+      return `<div class="member"><b>${esc(outlet)}</b> ${m.published ? "· " + esc(m.published) : ""} ${m.title ? "· " + esc(m.title) : ""}
+        · <a href="#doc/${encodeURIComponent(docId)}" class="open-doc">${esc(t("open_analyse"))}</a>
+        ${cls.length ? `<table class="claims"><tbody>${claimRows(cls)}</tbody></table>` : ""}</div>`;
     }).join("")}`;
 }
 
