@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib import resources
 
