@@ -345,6 +345,9 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
         ]
         if not trigs:
             continue
+        sent_dates = _in(doc.dates, sent.start, sent.end)
+        if sent_dates and all(d.kind == "background" for d in sent_dates):
+            continue  # "قتل في معارك ... العام الماضي": background, not a new event
         figs = _in(doc.figures, sent.start, sent.end)
         weapons = _in(doc.weapons, sent.start, sent.end)
         places = _in(doc.places, sent.start, sent.end)
