@@ -29,6 +29,9 @@ def extract_record(rec: dict, published: str | None = None, outlet: str | None =
     except ExtractionError as exc:
         return {"schema": "rasd.document/1", "doc": {"id": rec.get("id"), "chars": len(rec.get("text") or "")},
                 "error": str(exc)}
+    except Exception as exc:  # a bug must cost one document, never the batch
+        return {"schema": "rasd.document/1", "doc": {"id": rec.get("id"), "chars": len(rec.get("text") or "")},
+                "error": f"internal error ({type(exc).__name__}): {exc}"}
     out = result.model_dump(mode="json", by_alias=True)
     out["warnings"].extend(rec.get("notes") or [])
     return out
