@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from rasd.io.export import FORMATS, write_export
@@ -55,6 +56,11 @@ def _matches(c: dict, date_from=None, date_to=None, country=None, event_type=Non
     return not event_type or event_type in (c.get("event_type"), c.get("sub_event_type"))
 
 
+def _cells(*values) -> list[str]:
+    """Table cells as plain text: evidence may contain [brackets] that rich would read as markup."""
+    return [escape(str(v)) if v is not None else "" for v in values]
+
+
 def _num(v) -> str:
     return "—" if v is None else str(v)
 
@@ -69,7 +75,7 @@ def render_cluster(c: dict, console: Console) -> None:
     console.print(f"[bold]{c['id']}[/bold]  {c.get('event_type')} / {c.get('sub_event_type')}")
     console.print(f"  {when}  {place}  ({_num(c.get('lat'))}, {_num(c.get('lon'))}; geo_precision "
                   f"{_num(c.get('geo_precision'))})")
-    actors = ", ".join(f"{a.get('name')} [{a.get('role')}]" for a in c.get("actors") or [])
+    actors = ", ".join(escape(f"{a.get('name')} [{a.get('role')}]") for a in c.get("actors") or [])
     if actors:
         console.print(f"  actors: {actors}")
     console.print(f"  {len(c.get('members') or [])} reports from {len(c.get('outlets') or [])} outlets: "
@@ -81,15 +87,15 @@ def render_cluster(c: dict, console: Console) -> None:
     for ev in c.get("member_events") or []:
         loc = ev.get("location") or {}
         fat = ev.get("fatalities") or {}
-        members.add_row(
+        members.add_row(*_cells(
             ev.get("uid") or ev.get("id"), (ev.get("doc") or {}).get("outlet") or "",
             f"{ev.get('event_type')} / {ev.get('sub_event_type')}", (ev.get("date") or {}).get("start") or "",
             loc.get("name") or "", f"{_num(fat.get('low'))}/{_num(fat.get('best'))}/{_num(fat.get('high'))}",
             "yes" if ev.get("contested") else "",
-        )
+        ))
     if not c.get("member_events"):
         for uid in c.get("members") or []:
-            members.add_row(uid, "", "", "", "", "", "")
+            members.add_row(*_cells(uid, "", "", "", "", "", ""))
     console.print(members)
 
     figures = Table(title="Figures by outlet and source")
@@ -99,18 +105,18 @@ def render_cluster(c: dict, console: Console) -> None:
         src = claim.get("source_name") or claim.get("source")
         figs = claim.get("figures") or []
         if not figs:
-            figures.add_row(claim.get("outlet") or "", src, claim.get("stance"), "", "", "", "", "", "",
-                            (claim.get("text") or "")[:60])
+            figures.add_row(*_cells(claim.get("outlet"), src, claim.get("stance"), "", "", "", "", "", "",
+                                    (claim.get("text") or "")[:60]))
         for f in figs:
-            figures.add_row(claim.get("outlet") or "", src, claim.get("stance"), f.get("kind"), f.get("group"),
-                            _num(f.get("low")), _num(f.get("best")), _num(f.get("high")), f.get("qualifier"),
-                            f.get("text"))
+            figures.add_row(*_cells(claim.get("outlet"), src, claim.get("stance"), f.get("kind"), f.get("group"),
+                                    _num(f.get("low")), _num(f.get("best")), _num(f.get("high")),
+                                    f.get("qualifier"), f.get("text")))
     console.print(figures)
     fat = c.get("fatalities") or {}
     console.print(f"[bold]Reconciled fatalities[/bold]: low {_num(fat.get('low'))}, best {_num(fat.get('best'))}, "
                   f"high {_num(fat.get('high'))}   contested: {'[red]yes[/red]' if c.get('contested') else 'no'}")
     for line in c.get("disputes") or []:
-        console.print(f"  • {line}")
+        console.print(f"  • {escape(line)}")
 
 
 def register(app: typer.Typer) -> None:

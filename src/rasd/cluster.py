@@ -6,14 +6,15 @@ outlet's and every source's figures side by side. `cluster_events` groups the ev
 rules as within one document (SPEC section 4, `rasd.reconcile`).
 
 Two events may share a cluster when they come from different documents and
-- their event types belong to one family (see `FAMILIES`),
+- their event types belong to one family (see `FAMILIES`), with the same sub-event type unless
+  their evidence is worded nearly alike (`SAME_STORY_OVERLAP`, e.g. wire copy typed differently),
 - their dates are at most one day apart,
 - their places are within 10 km, or, when one side is coarse (ACLED geo_precision 3), share the
   coarse side's ADM2 (or ADM1 when it has no ADM2); a place known only to the country level
   ("in Yemen") shows nothing about which incident is meant, so such events stay singletons,
-- their actor1 ids do not conflict, and
+- their actor1 ids do not conflict,
 - their killed figures do not exclude each other (one "2 killed", the other "40 killed"), and
-- their evidence sentences share wording with at least one member of the cluster (`MIN_OVERLAP`):
+- their evidence sentences share wording with at least half of the cluster's members (`MIN_OVERLAP`):
   measured on the SaudiNewsNet sample, place + day + type alone merged unrelated stories that name
   the same capital (Tehran, Vienna) on the same day; events without evidence text skip this test.
 
@@ -45,6 +46,9 @@ MAX_DAYS = 1
 # merely name the same city on the same day share < 0.1 (docs/exports.md).
 MIN_OVERLAP = 0.15
 MIN_SHARED_WORDS = 4
+# Two sub-event types of one family ("armed clash" vs "shelling") join only when the wording is this close:
+# on the sample most cross-type merges at lower overlap were different incidents of one roundup article.
+SAME_STORY_OVERLAP = 0.5
 _WORD = re.compile(r"[\u0621-\u064A\u0660-\u0669\w]+")
 _STOP = frozenset(normalize_key(w) for w in (
     "في من على إلى الى عن مع أن ان إن التي الذي الذين هذا هذه ذلك تلك كان كانت قد وقد لم لن ما لا بين بعد "
@@ -177,13 +181,20 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def overlap(a: _Item, b: _Item) -> float | None:
+    """Shared evidence words / words of the shorter side; None when either has no evidence text."""
+    if not a.words or not b.words:
+        return None
+    shared = len(a.words & b.words)
+    if shared < min(MIN_SHARED_WORDS, len(a.words), len(b.words)):
+        return 0.0
+    return shared / min(len(a.words), len(b.words))
+
+
 def similar(a: _Item, b: _Item) -> bool:
     """Do the two reports word the incident alike? (True when either has no evidence text.)"""
-    if not a.words or not b.words:
-        return True
-    shared = len(a.words & b.words)
-    return shared >= min(MIN_SHARED_WORDS, len(a.words), len(b.words)) and (
-        shared / min(len(a.words), len(b.words)) >= MIN_OVERLAP)
+    ov = overlap(a, b)
+    return ov is None or ov >= MIN_OVERLAP
 
 
 def _same_place(a: _Item, b: _Item) -> bool:
@@ -196,7 +207,6 @@ def _same_place(a: _Item, b: _Item) -> bool:
         return False
     if a.admin1 != b.admin1:
         return False
-    # Coarse side: a district must contain the other's place; a governorate contains any of its places.
     # A coarse place with a district must be the other's district; a governorate holds any of its places.
     for coarse, other in ((a, b), (b, a)):
         if coarse.coarse and coarse.admin2 and other.admin2 and coarse.admin2 != other.admin2:
@@ -227,6 +237,10 @@ def compatible(a: _Item, b: _Item) -> bool:
         return False
     if a.day is None or b.day is None or abs((a.day - b.day).days) > MAX_DAYS:
         return False
+    if a.event.get("sub_event_type") != b.event.get("sub_event_type"):
+        ov = overlap(a, b)
+        if ov is not None and ov < SAME_STORY_OVERLAP:
+            return False
     return _same_place(a, b) and _actors_compatible(a, b) and _figures_compatible(a, b)
 
 
@@ -391,22 +405,30 @@ def _fix_roles(actors: list[dict]) -> None:
             extra["role"] = assoc
 
 
+def _number(f: dict) -> str:
+    n, q = f["best"], f.get("qualifier")
+    if q == "at_least":
+        return f"at least {n}"
+    if q == "at_most":
+        return f"up to {n}"
+    if q == "approx":
+        return f"about {n}"
+    if q == "unquantified":
+        return "an unknown number of"
+    if q == "vague":
+        return f"{f['low']}-{f['high']}" if f.get("low") is not None and f.get("high") else f"{n}+"
+    return str(n)
+
+
 def _figure_phrase(figs: list[dict]) -> str:
+    """'40 soldiers and 50 militants'; one group with several reported values: '14 or 11 soldiers'."""
+    by_group: dict[str, list[dict]] = {}
+    for f in sorted(figs, key=lambda f: f.get("group") != "unknown"):  # stable: groups in reported order
+        by_group.setdefault(f.get("group") or "unknown", []).append(f)
     parts = []
-    for f in sorted(figs, key=lambda f: (f.get("group") != "unknown", f.get("group") or "")):
-        n = f["best"]
-        if f.get("qualifier") == "at_least":
-            num = f"at least {n}"
-        elif f.get("qualifier") == "at_most":
-            num = f"up to {n}"
-        elif f.get("qualifier") in ("approx", "vague", "unquantified"):
-            num = f"about {n}" if f.get("qualifier") == "approx" else (
-                "an unknown number of" if f.get("qualifier") == "unquantified" else f"{f['low']}-{f['high']}"
-                if f.get("high") else f"{n}+")
-        else:
-            num = str(n)
-        group = f.get("group") or "unknown"
-        parts.append(num if group == "unknown" else f"{num} {group}")
+    for group, group_figs in by_group.items():
+        nums = list(dict.fromkeys(_number(f) for f in sorted(group_figs, key=lambda f: -f["best"])))
+        parts.append(" or ".join(nums) + ("" if group == "unknown" else f" {group}"))
     return " and ".join(parts)
 
 
@@ -417,7 +439,10 @@ def disputes(claims: list[dict]) -> list[str]:
     order: list[str] = []
     for c in claims:
         name = c.get("source_name") or c.get("source_key") or "a source"
-        if name not in per_source:
+        if c.get("source_kind") in PER_DOCUMENT_KINDS:
+            who = "witnesses" if c.get("source_kind") == "witness" else "an unnamed source"
+            name = f"{who} ({c.get('outlet') or c.get('doc_id')})"
+        if name not in order:
             order.append(name)
         if c.get("stance") == "denies":
             per_source[name]["denies"].append(c)

@@ -209,7 +209,8 @@ _NOUNS = {
 
 def notes(cluster: dict) -> str:
     """An English summary in ACLED's style that names who reported what and who denied it."""
-    sub = (cluster.get("sub_event_type") or "").lower()
+    sub = cluster.get("sub_event_type") or "event"
+    sub = sub[:1].lower() + sub[1:]  # "remote explosive/landmine/IED", not "...ied"
     place = cluster.get("location") or "an unknown place"
     if cluster.get("admin1") and cluster.get("admin1") != place:
         place += f" ({cluster['admin1']})"
@@ -217,7 +218,9 @@ def notes(cluster: dict) -> str:
     date = (cluster.get("date") or {}).get("start") or "an unknown date"
     a1 = ", ".join(a["name"] for a in _actor(cluster, "actor1"))
     a2 = ", ".join(a["name"] for a in _actor(cluster, "actor2"))
-    text = f"On {date}, {sub} in {place}{', ' + country if country else ''}"
+    if country and country != place:
+        place += f", {country}"
+    text = f"On {date}, {sub} in {place}"
     if a1 and a2:
         text += f": {a1} against {a2}"
     elif a1 or a2:
@@ -226,7 +229,8 @@ def notes(cluster: dict) -> str:
     noun = _NOUNS.get(cluster.get("event_type") or "", "event")
     lines = [d.replace("denied the event", f"denied the {noun}") for d in cluster.get("disputes") or []]
     if lines:
-        text += " " + "; ".join(lines) + "."
+        joined = "; ".join(lines)
+        text += " " + joined[:1].upper() + joined[1:] + "."
     fat = cluster.get("fatalities") or {}
     if cluster.get("contested"):
         text += f" Fatalities contested (low {fat.get('low')}, high {fat.get('high')})."
@@ -234,10 +238,6 @@ def notes(cluster: dict) -> str:
     if len(outlets) > 1:
         text += f" Reported by {len(outlets)} outlets."
     return text
-
-
-def _iso_day_timestamp(day: str | None) -> int:
-    return int(time.mktime(time.strptime(day, "%Y-%m-%d"))) if day else 0
 
 
 def acled_row(cluster: dict, timestamp: int) -> dict:
