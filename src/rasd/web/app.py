@@ -7,15 +7,22 @@ be used to analyse articles.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
+import multiprocessing
 import os
 import tempfile
+import threading
+from collections import OrderedDict, deque
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -25,7 +32,7 @@ from rasd.pipeline import MAX_CHARS, ExtractionError, extract
 from rasd.text.input import clean_input
 
 STATIC = Path(__file__).parent / "static"
-MAX_BODY_BYTES = 2 * 1024 * 1024 * 4 + 64 * 1024  # 2 M characters of Arabic in UTF-8, escaped JSON
+MAX_BODY_BYTES = 6 * MAX_CHARS + 1024 * 1024  # 2 M characters as \uXXXX escapes, plus metadata
 MAX_TEXT_CHARS = MAX_CHARS
 MAX_PAGE = 1000
 EXPORT_FORMATS = {
@@ -118,14 +125,127 @@ Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size (≤ {MA
 Offset = Annotated[int, Query(ge=0)]
 
 
-def create_app(db: str | None = None, store: Any = None) -> FastAPI:
-    """Build the app. `store` (any object with the Store read API) wins over `db` (a DuckDB path)."""
+WARM_UP = ("أعلنت وزارة الدفاع، اليوم الخميس، مقتل 12 مسلحاً في غارات جوية على مدينة إدلب. "
+           "ونفى المرصد السوري لحقوق الإنسان ذلك.")
+
+
+def extract_json(text: str, published: str | None, outlet: str | None, doc_id: str | None, title: str | None,
+                 url: str | None, include_text: bool) -> bytes:
+    """Extract one article to its JSON bytes (module level, so a process pool can run it)."""
+    doc = extract(text, published=published, outlet=outlet, doc_id=doc_id, title=title, url=url)
+    out = doc.model_dump(mode="json", by_alias=True)
+    if include_text:
+        out["text"] = clean_input(text)[0]
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _warm_up() -> None:
+    """Load lexicons and the gazetteer in a pool process before its first request."""
+    extract_json(WARM_UP, "2020-01-16", None, None, None, None, False)
+
+
+def make_pool(jobs: int) -> ProcessPoolExecutor:
+    """Extraction processes fed from one queue: requests are spread evenly over the cores, in order."""
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm_up)
+    list(pool.map(_noop, range(jobs * 4)))  # start every process (and its warm-up) now
+    return pool
+
+
+def _noop(_: int) -> None:
+    return None
+
+
+class FifoLock:
+    """A lock that serves waiters in arrival order (threading.Lock does not, which spreads latency)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._waiters: deque[threading.Event] = deque()
+        self._busy = False
+
+    def __enter__(self) -> None:
+        with self._guard:
+            if not self._busy:
+                self._busy = True
+                return
+            turn = threading.Event()
+            self._waiters.append(turn)
+        turn.wait()
+
+    def __exit__(self, *exc: object) -> None:
+        with self._guard:
+            if self._waiters:
+                self._waiters.popleft().set()  # handed over: stays busy
+            else:
+                self._busy = False
+
+
+class ResultCache:
+    """The last N extraction results as JSON bytes, keyed by the whole request.
+
+    Why: analysts and pipelines resubmit the same article (retries, reloads, a page opened twice);
+    answering those from memory keeps the CPU for new articles. Extraction is deterministic, so a
+    cached answer is the answer.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: bytes) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+def create_app(db: str | None = None, store: Any = None, cache_size: int = 256, jobs: int = 0) -> FastAPI:
+    """Build the app. `store` (any object with the Store read API) wins over `db` (a DuckDB path).
+
+    `jobs` > 0 runs extraction in that many processes (started with the app); 0 runs it in this
+    process, one request at a time in arrival order.
+    """
+    pool_box: dict[str, ProcessPoolExecutor | None] = {"pool": None}
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if jobs > 0:
+            pool_box["pool"] = await asyncio.get_running_loop().run_in_executor(None, make_pool, jobs)
+        try:
+            yield
+        finally:
+            if pool_box["pool"] is not None:
+                pool_box["pool"].shutdown(wait=False, cancel_futures=True)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="rasd API",
         version="1",
         description="Arabic conflict reports → source-attributed event records (rasd.document/1).",
+        docs_url=None,  # served below from the packaged Swagger UI: no CDN
+        redoc_url=None,
     )
     state: dict[str, Any] = {"store": store, "db": db, "error": None}
+    cache = ResultCache(cache_size)
+    # Without a pool, one extraction at a time: extraction is pure Python, so threads would only share
+    # the interpreter lock and every request in flight would finish late; in turn they finish early.
+    extract_lock = FifoLock()
+
+    def extract_here(*args: Any) -> bytes:
+        with extract_lock:
+            return extract_json(*args)
 
     def get_store() -> Any:
         if state["store"] is None:
@@ -140,8 +260,8 @@ def create_app(db: str | None = None, store: Any = None) -> FastAPI:
         """Refuse oversized bodies before reading them."""
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return JSONResponse({"detail": f"request body too large: {int(length)} bytes "
-                                           f"(limit {MAX_BODY_BYTES}, i.e. about {MAX_TEXT_CHARS:,} characters)"},
+            return JSONResponse({"detail": f"request body too large: {int(length):,} bytes "
+                                           f"(limit {MAX_BODY_BYTES:,}; text at most {MAX_TEXT_CHARS:,} characters)"},
                                 status_code=413)
         return await call_next(request)
 
@@ -183,26 +303,40 @@ def create_app(db: str | None = None, store: Any = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """OpenAPI docs with the Swagger UI files shipped in the package (works offline)."""
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="rasd API",
+                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/static/swagger/swagger-ui.css", swagger_favicon_url="data:,",
+                                   swagger_ui_parameters={"validatorUrl": None})
+
     # -- extraction ---------------------------------------------------------------------------
 
     @app.post("/v1/extract", tags=["extract"])
-    def extract_endpoint(
+    async def extract_endpoint(
         req: Annotated[ExtractRequest, Body()],
         include_text: Annotated[bool, Query(description="add the text the spans index (the page's visible "
                                                         "text for HTML input) as `text`")] = False,
-    ) -> JSONResponse:
+    ) -> Response:
         """Code one article: returns a `rasd.document/1` object. 413 when too large, 422 when unusable."""
         if len(req.text) > MAX_TEXT_CHARS:
             raise HTTPException(413, f"text too large: {len(req.text):,} characters (limit {MAX_TEXT_CHARS:,})")
+        args = (req.text, req.published, req.outlet, req.id, req.title, req.url, include_text)
+        cached = cache.get(args)
+        if cached is not None:
+            return Response(cached, media_type="application/json", headers={"X-Rasd-Cache": "hit"})
+        loop = asyncio.get_running_loop()
+        pool = pool_box["pool"]
         try:
-            doc = extract(req.text, published=req.published, outlet=req.outlet, doc_id=req.id,
-                          title=req.title, url=req.url)
+            if pool is not None:
+                body = await loop.run_in_executor(pool, extract_json, *args)
+            else:
+                body = await loop.run_in_executor(None, extract_here, *args)
         except ExtractionError as exc:
             raise HTTPException(422, str(exc)) from exc
-        out = doc.model_dump(mode="json", by_alias=True)
-        if include_text:
-            out["text"] = clean_input(req.text)[0]
-        return JSONResponse(out)
+        cache.put(args, body)
+        return Response(body, media_type="application/json", headers={"X-Rasd-Cache": "miss"})
 
     # -- the store ----------------------------------------------------------------------------
 
@@ -284,12 +418,21 @@ def jsonable(value: Any) -> Any:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for uvicorn workers (`--workers N`): the configuration travels in environment variables."""
+    """The app `rasd serve` runs (uvicorn factory): its configuration travels in environment variables."""
     db = os.environ.get("RASD_DB") or None
     load = [p for p in (os.environ.get("RASD_LOAD") or "").split(os.pathsep) if p]
     store = None
     if load:
+        import sys
+
         from rasd.web.loader import load_store
 
-        store = load_store(load)
-    return create_app(db=db, store=store)
+        def progress(n: int) -> None:
+            if n % 50 == 0:
+                print(f"rasd: {n} documents extracted…", file=sys.stderr, flush=True)
+
+        store = load_store(load, progress, published=os.environ.get("RASD_PUBLISHED") or None)
+        stats = store.stats()
+        print(f"rasd: in-memory store ready: {stats['documents']} documents, {stats['events']} events, "
+              f"{stats['clusters']} clusters", file=sys.stderr, flush=True)
+    return create_app(db=db, store=store, jobs=int(os.environ.get("RASD_JOBS") or 0))

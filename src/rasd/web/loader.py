@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 
-def _documents(path: Path) -> Iterable[tuple[dict, str | None]]:
+def _documents(path: Path, published: str | None = None) -> Iterable[tuple[dict, str | None]]:
     """rasd.document/1 JSONL is taken as is; anything else is read and extracted like `rasd extract`."""
     from rasd.cli import extract_record
     from rasd.io.readers import read_path
@@ -33,11 +33,15 @@ def _documents(path: Path) -> Iterable[tuple[dict, str | None]]:
                         yield doc, doc.pop("text", None)
             return
     for rec in read_path(str(path)):
-        yield extract_record(rec), rec.get("text")
+        yield extract_record(rec, published), rec.get("text")
 
 
-def load_store(paths: Iterable[str | Path], progress: Callable[[int], None] | None = None) -> Any:
-    """A `rasd.store.Store` in memory holding the given documents, with cross-document clusters."""
+def load_store(paths: Iterable[str | Path], progress: Callable[[int], None] | None = None,
+               published: str | None = None) -> Any:
+    """A `rasd.store.Store` in memory holding the given documents, with cross-document clusters.
+
+    `published` anchors the dates of records that carry no date (as `rasd extract --published`).
+    """
     from rasd.cluster import cluster_events
     from rasd.store import Store
 
@@ -45,7 +49,7 @@ def load_store(paths: Iterable[str | Path], progress: Callable[[int], None] | No
     docs: list[dict] = []
     texts: dict[str, str] = {}
     for path in paths:
-        for n, (doc, text) in enumerate(_documents(Path(path)), start=len(docs) + 1):
+        for n, (doc, text) in enumerate(_documents(Path(path), published), start=len(docs) + 1):
             info = doc.setdefault("doc", {})
             if not info.get("id"):
                 info["id"] = f"{Path(path).stem}-{n}"

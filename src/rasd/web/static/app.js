@@ -51,6 +51,8 @@ const KIND_AR = {
   killed: "قتلى", injured: "جرحى", casualties: "قتلى وجرحى", displaced: "نازحون", abducted: "مختطفون",
   arrested: "معتقلون", captured: "أسرى", missing: "مفقودون", combatants: "مقاتلون",
 };
+const QUAL_AR = { exact: "دقيق", approx: "تقريبي", at_least: "على الأقل", at_most: "على الأكثر", vague: "مبهم", unquantified: "غير محدد" };
+const GROUP_AR = { soldiers: "جنود", militants: "مسلحون", civilians: "مدنيون", children: "أطفال", women: "نساء", police: "شرطة", unknown: "غير معروف" };
 
 const state = { lang: localStorage.getItem("rasd.lang") || "en", doc: null, text: "", explore: null };
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -82,8 +84,16 @@ function applyLang() {
   $("#lang-toggle").textContent = t("lang_button");
   renderLegend();
   fillTypeSelect();
-  if (state.doc) renderAnalysis();
-  if (state.explore) renderExplore();
+  if (state.doc) {
+    renderAnalysis();
+    const st = $("#analyse-status");
+    if (!st.classList.contains("error")) st.textContent = `${(state.doc.events || []).length} ${t("done")}`;
+  }
+  if (state.explore) {
+    renderExplore();
+    const st = $("#explore-status");
+    if (!st.classList.contains("error")) st.textContent = `${state.explore.length} ${t("events_n")}`;
+  }
 }
 
 /* ---------- Analyse ---------- */
@@ -106,7 +116,10 @@ function figureText(f) {
   if (f.low == null && f.high != null) range = ` (≤${num(f.high)})`;
   else if (f.high == null && f.low != null) range = ` (≥${num(f.low)})`;
   else if (f.low !== f.high) range = ` (${num(f.low)}–${num(f.high)})`;
-  return `${kindLabel(f.kind)} ${num(f.best)}${range}, ${f.qualifier}${f.group && f.group !== "unknown" ? ", " + f.group : ""}`;
+  const ar = state.lang === "ar";
+  const qual = (ar && QUAL_AR[f.qualifier]) || f.qualifier;
+  const group = f.group && f.group !== "unknown" ? ", " + ((ar && GROUP_AR[f.group]) || f.group) : "";
+  return `${kindLabel(f.kind)} ${num(f.best)}${range}${ar ? "، " : ", "}${qual}${group}`;
 }
 
 /* Every highlighted span with what it was coded as; identical spans of one kind are merged. */
@@ -356,12 +369,18 @@ function renderMap(items) {
   const svg = $("#map");
   const feats = mapData ? mapData.features : [];
   const located = items.filter((r) => r.lat != null && r.lon != null);
-  const countries = new Set(located.map((r) => r.country));
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
   const extend = (lon, lat) => { const [x, y] = project(lon, lat); x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); };
-  /* Fit the countries that have events (events far outside the base map do not stretch it). */
-  const shown = feats.filter((f) => f.properties.placetype === "country" && countries.has(f.properties.country));
-  (shown.length ? shown : feats).forEach((f) => f.geometry.coordinates.forEach((poly) => poly[0].forEach(([x, y]) => extend(x, y))));
+  /* Fit the events that lie on the base map (a stray event abroad does not stretch it), at least ~4°. */
+  feats.forEach((f) => f.geometry.coordinates.forEach((poly) => poly[0].forEach(([x, y]) => extend(x, y))));
+  const [bx0, by0, bx1, by1] = [x0, y0, x1, y1];
+  const onMap = located.map((r) => project(r.lon, r.lat)).filter(([x, y]) => x >= bx0 && x <= bx1 && y >= by0 && y <= by1);
+  if (onMap.length) {
+    [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    onMap.forEach(([x, y]) => { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); });
+    const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, half = Math.max(2, (x1 - x0) * 0.6, (y1 - y0) * 0.6);
+    [x0, x1, y0, y1] = [cx - half * 1.3, cx + half * 1.3, cy - half, cy + half];
+  }
   if (!isFinite(x0)) { [x0, y0, x1, y1] = [project(30, 38)[0], -38, project(55, 10)[0], -10]; }
   const pad = Math.max(x1 - x0, y1 - y0) * 0.04;
   const vb = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
@@ -422,10 +441,10 @@ function renderTimeline(items) {
 
 function renderList(items) {
   const rows = [...items].sort((a, b) => (b.date || "").localeCompare(a.date || "") || b.best - a.best).slice(0, 500).map((r) => `
-    <tr data-id="${esc(r.id)}"><td>${esc(r.date)}</td><td><span class="badge type" style="color:${TYPE_COLOURS[r.type] || "#333"}">${esc(typeLabel(r.type))}</span></td>
+    <tr data-id="${esc(r.id)}"><td>${esc(r.date)}</td><td><span class="badge type" style="color:${TYPE_COLOURS[r.type] || "#333"}">${esc(typeLabel(r.type))}</span>${r.contested ? ` <span class="badge contested">${esc(t("contested"))}</span>` : ""}</td>
     <td>${esc(state.lang === "ar" ? (r.place_ar || r.place) : r.place)}${r.admin1 ? ", " + esc(r.admin1) : ""}</td><td class="fat">${num(r.best)}</td>
-    <td>${esc((r.outlets || []).join(", "))}</td><td>${r.contested ? `<span class="badge contested">${esc(t("contested"))}</span>` : ""}</td></tr>`).join("");
-  $("#list").innerHTML = `<thead><tr><th>${esc(t("date"))}</th><th>${esc(t("event_type"))}</th><th>${esc(t("place"))}</th><th>${esc(t("fatalities"))}</th><th>${esc(t("outlets"))}</th><th></th></tr></thead><tbody>${rows}</tbody>`;
+    <td>${esc((r.outlets || []).join(", "))}</td></tr>`).join("");
+  $("#list").innerHTML = `<thead><tr><th>${esc(t("date"))}</th><th>${esc(t("event_type"))}</th><th>${esc(t("place"))}</th><th>${esc(t("fatalities"))}</th><th>${esc(t("outlets"))}</th></tr></thead><tbody>${rows}</tbody>`;
 }
 
 function renderExplore() {
