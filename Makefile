@@ -6,7 +6,7 @@ RASD := $(VENV)/bin/rasd
 SHARED ?= ../shared
 OUT ?= out
 
-.PHONY: install run test lint eval gazetteer schema clean
+.PHONY: install run test lint eval gazetteer gazetteer-report schema bench bench-api map web-assets serve clean
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,17 @@ run: install
 		$(RASD) extract samples/reports.jsonl -o $(OUT)/samples.jsonl && \
 		$(RASD) summary $(OUT)/samples.jsonl --articles 3 ; \
 	fi
+	@$(MAKE) --no-print-directory serve
+
+# The analyst's web page and API on http://$(HOST):$(PORT) with the same documents loaded (Ctrl-C stops it).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: install
+	@if [ -f $(SHARED)/examples/idlib-2020.txt ]; then \
+		$(RASD) serve --host $(HOST) --port $(PORT) --load $(OUT)/example.jsonl --load $(OUT)/dev.jsonl ; \
+	else \
+		$(RASD) serve --host $(HOST) --port $(PORT) --load $(OUT)/samples.jsonl ; \
+	fi
 
 test: install
 	$(PY) -m pytest -q
@@ -41,6 +52,22 @@ eval: install
 
 gazetteer: install
 	$(PY) scripts/build_gazetteer.py
+
+gazetteer-report: install
+	$(PY) scripts/gazetteer_report.py
+
+bench: install
+	$(PY) scripts/bench.py
+
+bench-api: install
+	$(PY) scripts/bench_api.py
+
+map: install
+	$(PY) scripts/build_map.py
+
+# Front-end assets (Swagger UI for /docs) come from the npm registry; the built files are committed.
+web-assets:
+	cd web && npm ci && npm run build
 
 schema: install
 	$(PY) scripts/build_schema.py
