@@ -54,7 +54,7 @@ gazetteer: install
 	$(PY) scripts/build_gazetteer.py
 
 gazetteer-report: install
-	$(PY) scripts/gazetteer_report.py
+	$(PY) scripts/gazetteer_report.py $(SHARED)/data/corpus/arabic-news-2013.jsonl.gz
 
 bench: install
 	$(PY) scripts/bench.py

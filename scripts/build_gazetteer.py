@@ -45,13 +45,31 @@ ENGLISH_FIXES = {"Days Az Zawr": "Deir ez-Zor", "San`ar": "Sanaa"}
 WORLD_MIN_POP = 150000
 
 
+# Persian/Urdu/Pashto letters that Arabic writes with its own (GeoNames often has only the Persian form:
+# "باراکی باراک" is "باراكي باراك" in Arabic news); a name with letters Arabic lacks (پ چ ژ گ) is dropped.
+JOINED_HEADS = frozenset({"كفر", "ابو", "ام", "بيت", "عين", "دير", "بني"})
+PERSIAN = str.maketrans({"ک": "ك", "ی": "ي", "ې": "ي", "ۍ": "ي", "ہ": "ه", "ە": "ه", "ۀ": "ه", "ھ": "ه", "ڪ": "ك"})
+ARABIC_ONLY = re.compile(r"^[\u0621-\u064a\s'-]+$")
+
+
+def display_name(names: list[str], keys: list[str]) -> str:
+    """The first all-Arabic alternate name (GeoNames lists mixed strings such as "shngهayy" too)."""
+    for n in names:
+        n = n.translate(PERSIAN)
+        if ARABIC.search(n) and not NON_ARABIC_LETTER.search(n) and ARABIC_ONLY.match(normalize_key(n)):
+            return n
+    return keys[0]
+
+
 def name_keys(names: list[str]) -> list[str]:
     """Normalised Arabic keys for a place, generic heads ("محافظة", "منطقة") removed."""
     keys: list[str] = []
     for raw in names:
         if not ARABIC.search(raw) or NON_ARABIC_LETTER.search(raw):
             continue
-        key = normalize_key(raw)
+        key = normalize_key(raw.translate(PERSIAN))
+        if not ARABIC_ONLY.match(key):
+            continue
         key = re.sub(r"[^\w\s'-]", " ", key)
         key = " ".join(key.split())
         for head in GENERIC_HEADS:
@@ -63,6 +81,10 @@ def name_keys(names: list[str]) -> list[str]:
         # adjectival names ("شرقية") would be false hits.
         if key not in keys:
             keys.append(key)
+        # "كفرالشيخ", "ابوظبي": news often writes such compounds as one word
+        head, _, rest = key.partition(" ")
+        if head in JOINED_HEADS and rest and " " not in rest and head + rest not in keys:
+            keys.append(head + rest)
     # "الخرج" and "خرج" both listed: keep the article form only (the bare one is a common word, and the
     # matcher finds "بالخرج", "للخرج" from the article form anyway)
     return [k for k in keys if "ال" + k not in keys]
@@ -92,7 +114,8 @@ def geonames_cities() -> dict[int, dict]:
     return {int(c["geonameid"]): c for c in gc.get_cities().values()}
 
 
-def build(wof_dir: Path, out: Path, corpus: list[Path] | None = None, docs_per_file: int = 12000) -> int:
+def build(wof_dir: Path, out: Path, corpus: list[Path] | None = None, docs_per_file: int = 12000,
+          fill_wof_admin1: bool = False) -> int:
     wof = read_wof(wof_dir)
     cities = geonames_cities()
     by_id = {d["wof_id"]: d for d in wof}
@@ -129,7 +152,7 @@ def build(wof_dir: Path, out: Path, corpus: list[Path] | None = None, docs_per_f
             seen_gn.add(int(gn))
         name = english_name(d)
         rows.append({
-            "id": f"wof:{d['wof_id']}", "name": name, "name_ar": next((n for n in d.get("name_ar") or [] if ARABIC.search(n)), ""),
+            "id": f"wof:{d['wof_id']}", "name": name, "name_ar": next((n for n in d.get("name_ar") or [] if ARABIC.search(n)), "").translate(PERSIAN),
             "keys": keys, "placetype": pt, "country": d["country"],
             "admin1": admin_name(d, "region") if pt != "region" else name,
             "admin2": admin_name(d, "county") if pt not in ("region", "county") else (name if pt == "county" else ""),
@@ -150,6 +173,13 @@ def build(wof_dir: Path, out: Path, corpus: list[Path] | None = None, docs_per_f
         if cands:
             best = max(cands, key=lambda c: c["population"] or 0)
             r["lat"], r["lon"] = best["lat"], best["lon"]
+
+    # WOF places without a region in their hierarchy (~3,400): admin1 from the ADM1 polygons, on request.
+    # Off by default: with it, the minor-village gate accepts villages such as "منطقة عقاقة" in a Taizz
+    # story, and the event builder then splits them into an event of their own (dev: -2 actor matches).
+    if fill_wof_admin1:
+        filled = fill_admin1(rows, wof_dir / "boundaries-admin1.geojson", by_id)
+        print(f"admin1 filled from polygons for {filled} WOF places")
 
     wof_countries = {r["country"] for r in rows}
     wof_keys = {(r["country"], k) for r in rows for k in r["keys"]}
@@ -173,11 +203,15 @@ def build(wof_dir: Path, out: Path, corpus: list[Path] | None = None, docs_per_f
         if cc in wof_countries and any((cc, k) in wof_keys for k in keys):
             continue  # WOF already has a place of that name in the country
         rows.append({
-            "id": f"gn:{gid}", "name": c["name"], "name_ar": next(n for n in c["alternatenames"] if ARABIC.search(n)),
+            "id": f"gn:{gid}", "name": c["name"], "name_ar": display_name(c["alternatenames"], keys),
             "keys": keys, "placetype": "locality", "country": cc, "admin1": "", "admin2": "",
             "lat": c["latitude"], "lon": c["longitude"], "population": pop,
         })
         added += 1
+
+    # GeoNames towns in the polygon countries carry no admin1 at all: fill it from the ADM1 polygons
+    filled = fill_admin1([r for r in rows if r["id"].startswith("gn:")], wof_dir / "boundaries-admin1.geojson", by_id)
+    print(f"admin1 filled from polygons for {filled} GeoNames places")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     header = ["id", "name", "name_ar", "keys", "placetype", "country", "admin1", "admin2", "lat", "lon", "population"]
@@ -201,6 +235,50 @@ def build(wof_dir: Path, out: Path, corpus: list[Path] | None = None, docs_per_f
                 fh.write(f"{key}\t{n}\t{share}\t{named_share}\n")
         print(f"wrote {len(common)} common names to {common_out}")
     return len(rows)
+
+
+def _inside_ring(lon: float, lat: float, ring: list) -> bool:
+    """Ray casting: is the point inside the polygon ring (a list of [lon, lat])?"""
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def fill_admin1(rows: list[dict], geojson: Path, by_id: dict[int, dict]) -> int:
+    """Set the empty admin1 of rows in the polygon file's countries by point-in-polygon."""
+    if not geojson.exists():
+        return 0
+    polys = []  # (country, admin1 name, bbox, polygons [outer ring, holes...])
+    for f in json.loads(geojson.read_text(encoding="utf-8"))["features"]:
+        props, geom = f["properties"], f["geometry"]
+        if props.get("placetype") != "region" or not geom:
+            continue
+        name = english_name(by_id[props["wof_id"]]) if props.get("wof_id") in by_id else props.get("name")
+        parts = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        pts = [pt for part in parts for pt in part[0]]
+        bbox = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+        polys.append((props["country"], name, bbox, parts))
+    countries = {p[0] for p in polys}
+    filled = 0
+    for r in rows:
+        if r["admin1"] or r["country"] not in countries or r["placetype"] in ("country", "region"):
+            continue
+        lon, lat = r["lon"], r["lat"]
+        for cc, name, (x0, y0, x1, y1), parts in polys:
+            if cc != r["country"] or not (x0 <= lon <= x1 and y0 <= lat <= y1):
+                continue
+            if any(_inside_ring(lon, lat, part[0]) and not any(_inside_ring(lon, lat, h) for h in part[1:])
+                   for part in parts):
+                r["admin1"] = name
+                filled += 1
+                break
+    return filled
 
 
 def english_name(d: dict) -> str:
@@ -285,8 +363,10 @@ def main() -> None:
                     default=[corpus_dir / "arabic-news-2013.jsonl.gz", corpus_dir / "saudinewsnet-2015.jsonl.gz"],
                     help="news JSONL.gz files used to find names that are mostly ordinary words")
     ap.add_argument("--corpus-docs", type=int, default=12000, help="documents read from each corpus file")
+    ap.add_argument("--fill-wof-admin1", action="store_true",
+                    help="also give WOF places without a region their admin1 from the ADM1 polygons")
     args = ap.parse_args()
-    build(args.wof_dir, args.out, args.corpus, args.corpus_docs)
+    build(args.wof_dir, args.out, args.corpus, args.corpus_docs, args.fill_wof_admin1)
 
 
 if __name__ == "__main__":

@@ -366,6 +366,11 @@ def inherit_places(doc: Document) -> None:
     for ev in ordered:
         if ev.place is None:
             ev.place = previous or (specific[0] if specific else countries[0] if countries else None)
+        elif ev.place.placetype == "country":
+            # "في اليمن" in an article that names one Yemeni town: the event is there
+            inside = [p for p in specific if p.country == ev.place.country]
+            if len({(p.name, p.country) for p in inside}) == 1:
+                ev.place = inside[0]
         if ev.place is not None:
             previous = ev.place
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import gzip
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import overload
 
 from rasd.text.matcher import ARTICLE, ARTICLE_PREFIXES, BARE_PREFIXES, Match
 from rasd.text.normalize import normalize_key
@@ -58,19 +60,26 @@ class WordIndex:
         for lst in index.values():
             lst.sort(key=lambda e: -len(e[0]))
         self._index = index
+        self._multi_first = frozenset(h.split(" ", 1)[0] for h in index if " " in h)
 
     def __len__(self) -> int:
         return len(self._payloads)
 
+    def payloads(self, key: str) -> tuple[int, ...]:
+        """The places listed under a normalised name (empty when none)."""
+        return self._payloads.get(key, ())
+
     def keys(self) -> list[str]:
         return list(self._payloads)
 
-    def find_all(self, text: str) -> list[Match[int]]:
-        """Every word-aligned hit, possibly overlapping."""
+    def find_all(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match[int]]:
+        """Every word-aligned hit, possibly overlapping (`toks`: the text's words, when already split)."""
         hits: list[Match[int]] = []
         n = len(text)
         index = self._index
-        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+        multi_first = self._multi_first
+        if toks is None:
+            toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
         for i, (s, e, word) in enumerate(toks):
             nxt = toks[i + 1][2] if i + 1 < len(toks) and toks[i + 1][0] == e + 1 and text[e] == " " else None
             for plen in range(0, len(word) - 1):
@@ -79,7 +88,7 @@ class WordIndex:
                     break
                 form = word[plen:]
                 entries = index.get(form)
-                if nxt is not None:
+                if nxt is not None and form in multi_first:
                     longer = index.get(form + " " + nxt)
                     if longer:
                         entries = longer + entries if entries else longer
@@ -106,13 +115,15 @@ class WordIndex:
                     hits.append(Match(start, end, key, self._payloads[key]))
         return hits
 
-    def find(self, text: str) -> list[Match[int]]:
+    def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match[int]]:
         """Leftmost-longest non-overlapping hits, in text order."""
-        hits = self.find_all(text)
+        hits = self.find_all(text, toks)
         chosen: list[Match[int]] = []
+        taken = bytearray(len(text) + 1)
         for hit in sorted(hits, key=lambda m: (-(m.end - m.start), m.start)):
-            if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            if taken.find(1, hit.start, hit.end) < 0:
                 chosen.append(hit)
+                taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
         return sorted(chosen, key=lambda m: m.start)
 
 
@@ -147,9 +158,57 @@ class Place:
         return (self.population or 0) >= 100000
 
 
-@dataclass(frozen=True, slots=True)
+class PlaceList(Sequence[Place]):
+    """The gazetteer's places, parsed on first use: an article touches a few hundred of 65k records, so
+    loading keeps the raw rows and builds a `Place` only when the geoparser asks for it."""
+
+    def __init__(self, rows: list[str | Place]) -> None:
+        self._rows = rows
+        self._by_type: dict[str, list[Place]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> Place: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Place]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._rows)))]
+        row = self._rows[i]
+        if isinstance(row, str):
+            row = self._rows[i] = _parse(row)
+        return row
+
+    def __iter__(self) -> Iterator[Place]:
+        for i in range(len(self._rows)):
+            yield self[i]
+
+    def of_type(self, placetype: str) -> list[Place]:
+        """Every place of one placetype (countries, regions: a few hundred), without parsing the rest."""
+        found = self._by_type.get(placetype)
+        if found is None:
+            tag = f"\t{placetype}\t"
+            found = self._by_type[placetype] = [
+                self[i] for i, row in enumerate(self._rows)
+                if (row.placetype == placetype if isinstance(row, Place) else tag in row and row.split("\t", 5)[4] == placetype)
+            ]
+        return found
+
+
+def _parse(line: str) -> Place:
+    (pid, name, name_ar, _keys, pt, cc, a1, a2, lat, lon, pop) = line.split("\t")
+    gp, wp = DEFAULT_PRECISION.get(pt, (1, 1))
+    return Place(pid, name, name_ar, pt, cc, a1 or None, a2 or None, float(lat), float(lon),
+                 int(pop) if pop else None, gp, wp)
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: @cache on it must not hash 65k places
 class Gazetteer:
-    places: tuple[Place, ...]
+    places: PlaceList
     matcher: WordIndex
 
     def by_id(self, pid: str) -> Place | None:
@@ -168,41 +227,46 @@ def _floor(value: str) -> float:
 @cache
 def load_gazetteer() -> Gazetteer:
     """Read the packaged index and the curated list into one phrase matcher (cached)."""
-    places: list[Place] = []
+    rows: list[str | Place] = []
     entries: list[tuple[str, int]] = []
     overrides: dict[str, Place] = {}
+    override_idx: dict[str, int] = {}
     curated_rows = _curated_rows()
     for row in curated_rows:
         if row.get("override"):
             overrides[row["override"]] = _curated_place(row)
     data = resources.files("rasd").joinpath("data", "gazetteer.tsv.gz")
-    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-        next(fh)
-        for line in fh:
-            (pid, name, name_ar, keys, pt, cc, a1, a2, lat, lon, pop) = line.rstrip("\n").split("\t")
-            if pid in overrides:
-                place = overrides.pop(pid)
-            else:
-                gp, wp = DEFAULT_PRECISION.get(pt, (1, 1))
-                place = Place(pid, name, name_ar, pt, cc, a1 or None, a2 or None, float(lat), float(lon),
-                              int(pop) if pop else None, gp, wp)
-            idx = len(places)
-            places.append(place)
-            for key in keys.split("|"):
-                if key:
-                    entries.append((key, idx))
+    with data.open("rb") as raw:
+        lines = gzip.decompress(raw.read()).decode("utf-8").split("\n")
+    for line in lines[1:]:
+        if not line:
+            continue
+        pid, _, _, keys, _ = line.split("\t", 4)
+        idx = len(rows)
+        if pid in overrides:
+            rows.append(overrides.pop(pid))
+            override_idx[pid] = idx
+        else:
+            rows.append(line)
+        for key in keys.split("|"):
+            if key:
+                entries.append((key, idx))
     for row in curated_rows:
         if row.get("override"):
+            # an override's names are extra spellings of the record it replaces ("رادع" for رداع)
+            idx = override_idx.get(row["override"])
+        else:
+            idx = len(rows)
+            rows.append(_curated_place(row))
+        if idx is None:
             continue
-        idx = len(places)
-        places.append(_curated_place(row))
         for name in row["name_ar"].split("|"):
             entries.append((normalize_key(name), idx))
     # phrases that contain a place name but name no place ("مسقط رأس"): payload NOT_PLACE, so the
     # matcher's longest match swallows the name and the geoparser skips it
     for phrase in _not_place_phrases():
         entries.append((normalize_key(phrase), NOT_PLACE))
-    return Gazetteer(tuple(places), WordIndex(entries))
+    return Gazetteer(PlaceList(rows), WordIndex(entries))
 
 
 def _not_place_phrases() -> list[str]:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import csv
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from importlib import resources
 
-from rasd.places.gazetteer import NOT_PLACE, Gazetteer, Place, load_gazetteer
+from rasd.places.gazetteer import NOT_PLACE, Gazetteer, Place, PlaceList, load_gazetteer
 from rasd.text.matcher import Match, strip_clitics
 from rasd.text.normalize import normalize_key
 
@@ -63,6 +64,7 @@ class _Cues:
     stop: frozenset[str]
     common: dict[str, float]  # name -> share of its news occurrences with a locative cue
     max_len: int
+    last_words: frozenset[str] = frozenset()  # the last word of every cue: what may precede a name
 
 
 @cache
@@ -94,7 +96,8 @@ def load_cues() -> _Cues:
         parts = ln.split("\t")
         if len(parts) >= 3:
             common[parts[0]] = float(parts[2])
-    return _Cues(kinds, suffixes, frozenset(stop), common, max(len(k) for k in kinds))
+    last = frozenset(k[-1] for k in kinds)
+    return _Cues(kinds, suffixes, frozenset(stop), common, max(len(k) for k in kinds), last)
 
 
 @dataclass(slots=True)
@@ -109,6 +112,7 @@ class _Reading:
     locative: bool = False
     suffix: str | None = None
     adjective: bool = False  # "القوات السعودية": a name used as an adjective
+    nisba: bool = False  # "السورية" read as "سورية" with the article: an adjective of a country
 
 
 def _words_before(norm: str, pos: int, limit: int = 4) -> list[tuple[int, int, str]]:
@@ -129,21 +133,61 @@ def _words_before(norm: str, pos: int, limit: int = 4) -> list[tuple[int, int, s
     return out
 
 
+@lru_cache(maxsize=65536)
 def _token_forms(word: str) -> tuple[str, ...]:
     stripped = strip_clitics(word)
     return (word, stripped) if stripped != word else (word,)
 
 
-def _read_cues(norm: str, m: Match[int], cues: _Cues) -> _Reading:
+_ALNUM = re.compile(r"[^\W_]+")
+
+
+class _Tokens:
+    """The words of a text, tokenised once: the cue reader looks up the words before each name by
+    index instead of rescanning characters for every one of ~100 name hits per article."""
+
+    def __init__(self, norm: str) -> None:
+        self.toks = [(m.start(), m.end(), m.group(0)) for m in _ALNUM.finditer(norm)]
+        self.starts = [t[0] for t in self.toks]
+        # joined[i]: only spaces/quotes between word i-1 and word i (same clause)
+        gaps = [norm[a[1]:b[0]] for a, b in zip(self.toks, self.toks[1:], strict=False)]
+        self.joined = [False] + [g == " " or not g.strip(_QUOTES) for g in gaps]
+
+    def token_start(self, pos: int) -> tuple[int, int]:
+        """(index, start) of the word that contains pos."""
+        i = bisect_right(self.starts, pos) - 1
+        return i, self.starts[i]
+
+    def before(self, i: int, limit: int) -> list[tuple[int, int, str]]:
+        """Up to `limit` words before word i in the same clause, nearest last."""
+        j = i
+        lo = max(0, i - limit)
+        while j > lo and self.joined[j]:
+            j -= 1
+        return self.toks[j:i]
+
+
+@cache
+def _country_keys() -> frozenset[str]:
+    gaz = load_gazetteer()
+    return frozenset(k for k in gaz.matcher.keys() if any(
+        i >= 0 and gaz.places[i].placetype == "country" for i in gaz.matcher.payloads(k)))
+
+
+def _read_cues(norm: str, m: Match[int], cues: _Cues, tx: _Tokens) -> _Reading:
     r = _Reading(m, m.start, m.end)
     # the clitics glued to the toponym itself: "بإدلب", "وحلب"
-    tok_start = m.start
-    while tok_start > 0 and norm[tok_start - 1].isalnum():
-        tok_start -= 1
+    ti, tok_start = tx.token_start(m.start)
     glued = norm[tok_start:m.start]
-    if "ب" in glued or glued.endswith("ل"):
+    if glued.endswith("ال") and not m.key.startswith("ال"):
+        # a nisba: "المعارضة السورية" (Syrian), not "سورية" (Syria). A country's nisba is kept as a weak
+        # country mention (cue "nisba": the story's country when the event names nothing finer); the
+        # gate lets it through like a locative; other nisbas get no such licence
+        r.nisba = True
+        r.locative = m.key in _country_keys()
+    elif "ب" in glued or glued.endswith("ل"):
         r.locative = True
-    words = _words_before(norm, tok_start, 5)
+    words = tx.before(ti, 5)
     pos = len(words)
 
     def take(allowed: tuple[str, ...]) -> tuple[str, str, int, int] | None:
@@ -211,9 +255,10 @@ class _Context:
     admin1: Counter
     hint: str | None
     points: list[tuple[float, float]]
+    scores: dict[int, tuple] = field(default_factory=dict)  # per-article cache: a name recurs
 
 
-def _context(readings: list[_Reading], places: tuple[Place, ...], hint: str | None, cues: _Cues) -> _Context:
+def _context(readings: list[_Reading], places: PlaceList, hint: str | None, cues: _Cues) -> _Context:
     """Countries and governorates the article is about, from its unambiguous well-known places."""
     countries: Counter = Counter()
     admin1: Counter = Counter()
@@ -261,6 +306,14 @@ def _context(readings: list[_Reading], places: tuple[Place, ...], hint: str | No
 
 
 def _score(p: Place, ctx: _Context) -> tuple:
+    key = id(p)
+    hit = ctx.scores.get(key)
+    if hit is None:
+        hit = ctx.scores[key] = _score_uncached(p, ctx)
+    return hit
+
+
+def _score_uncached(p: Place, ctx: _Context) -> tuple:
     in_country = ctx.countries.get(p.country, 0)
     in_admin1 = ctx.admin1.get((p.country, p.admin1), 0) if p.admin1 else 0
     dist = 0.0
@@ -272,7 +325,7 @@ def _score(p: Place, ctx: _Context) -> tuple:
     )
 
 
-def _candidates(r: _Reading, places: tuple[Place, ...]) -> list[Place]:
+def _candidates(r: _Reading, places: PlaceList) -> list[Place]:
     cands = [places[i] for i in r.match.payloads]
     wanted: tuple[str, ...] = ()
     if r.level == "adm1" or (r.modifier in ("rural", "direction") and r.level is None) or r.suffix == "rural":
@@ -284,7 +337,10 @@ def _candidates(r: _Reading, places: tuple[Place, ...]) -> list[Place]:
     elif r.level == "centre" and any(p.placetype in _SETTLED and p.major for p in cands):
         wanted = _SETTLED
     elif r.level == "site":
+        # a city district is an ADM2 in WOF (Cairo's "حي قصر النيل", Baghdad's "حي الكرادة")
         wanted = ("neighbourhood", "campus", "camp", "airport", "base", "crossing")
+        if r.level_word in ("حي", "احياء"):
+            wanted += ("county",)
     if r.level == "capital":
         # "العاصمة السعودية الرياض": only a big city follows العاصمة; anything else is an adjective
         return [p for p in cands if p.placetype in _SETTLED and (p.population or 0) >= 100000 or p.curated]
@@ -323,8 +379,14 @@ def _common_word(key: str, p: Place | None, cues: _Cues) -> bool:
     return True
 
 
-def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context, every: list[Place] | None = None) -> bool:
-    """Precision gate: common words and minor villages need a cue and a plausible country."""
+def _foreign_to(ctx: _Context, p: Place) -> bool:
+    return bool(ctx.countries) and p.country not in ctx.countries
+
+
+def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context, every: list[Place] | None = None,
+            anchored: bool = False) -> bool:
+    """Precision gate: common words and minor villages need a cue and a plausible country. A village
+    placed by the words after it ("بمنطقة برج العرب غرب الإسكندرية") needs only its cue."""
     key = r.match.key
     # the capital of a same-named governorate (القنيطرة، عمران) is as well known as the governorate
     capital = p.placetype == "locality" and any(
@@ -332,10 +394,15 @@ def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context, every: list[Place
     strong = r.level in _STRONG or r.modifier in ("rural", "direction", "near")
     if r.adjective and p.placetype in ("country", "region", "feature"):
         return False
-    named = r.level in ("settlement", "adm1", "adm2", "capital")
+    # "حي الزمالك": a district cue names the place as surely as "مدينة" (the football club is "نادي الزمالك")
+    named = r.level in ("settlement", "adm1", "adm2", "capital") or (r.level == "site" and r.level_word in ("حي", "احياء"))
     if key in cues.stop or len(key.replace(" ", "")) <= 2:
         if not named:
             return False
+    if anchored and r.level in _STRONG and not (_foreign_to(ctx, p) and not p.eminent):
+        # two signals: a place noun before ("بجبهة المخدرة") and the place that locates it after
+        # ("شمال غربي مأرب"): a name that is also a word ("المخدرة": narcotic) is a place here
+        return True
     in_admin1 = p.admin1 is not None and ctx.admin1.get((p.country, p.admin1), 0) > 0
     if _common_word(key, p, cues) and not named:
         # a name news mostly uses as a word: a country after a preposition, a town in the article's
@@ -353,6 +420,8 @@ def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context, every: list[Place
     if p.major and (ctx.countries or r.level == "settlement"):
         # a town of another country than the article's needs "مدينة X"
         return not foreign or r.level == "settlement"
+    if anchored and (strong or r.locative):
+        return True
     # a minor village: a locative cue, and the article's country (or governorate) when known
     if foreign:
         return False
@@ -366,6 +435,8 @@ def _accept(r: _Reading, p: Place, cues: _Cues, ctx: _Context, every: list[Place
 def _precision(r: _Reading, p: Place) -> tuple[int, int, str | None]:
     cue = r.modifier_word or r.level_word
     gp, wp = p.geo_precision, p.where_prec
+    if r.level == "site" and p.placetype == "county":
+        gp, wp = 1, 1  # "حي X": a district of a city, a point in town
     town = p.placetype in _SETTLED
     if r.modifier == "between":
         return max(gp, 2), 5, cue
@@ -408,6 +479,8 @@ def _site_start(norm: str, r: _Reading, cues: _Cues) -> int | None:
 
 def _mention(r: _Reading, p: Place, start: int | None = None, end: int | None = None) -> PlaceMention:
     gp, wp, cue = _precision(r, p)
+    if r.nisba and cue is None:
+        cue = "nisba"
     return PlaceMention(
         start=r.start if start is None else start, end=r.end if end is None else end,
         name_start=r.match.start, name_end=r.match.end, name=p.name, name_ar=p.name_ar, gazetteer_id=p.id,
@@ -416,14 +489,19 @@ def _mention(r: _Reading, p: Place, start: int | None = None, end: int | None = 
     )
 
 
+_ANCHOR_GAP = re.compile(r"\s*[،,]?\s*(في\s+|ب)?")
+
+
 def _anchor(norm: str, readings: list[_Reading], i: int, gaz: Gazetteer, ctx: _Context, cues: _Cues) -> Place | None:
     """The place right after reading i when joined by ب/في ("X بريف Y", "X في محافظة Y")."""
     if i + 1 >= len(readings):
         return None
     nxt = readings[i + 1]
-    between = norm[readings[i].end:nxt.match.start]
-    words = between.split()
-    if len(between) > 24 or not words or not (words[0] == "في" or words[0].startswith("ب")):
+    # "X في/بمحافظة Y" (only في or the ب of Y's expression between them), or a direction that says
+    # where X is: "X غرب الإسكندرية", "X، جنوب كابول"
+    gap = norm[readings[i].end:nxt.start]
+    joined = _ANCHOR_GAP.fullmatch(gap)
+    if not joined or (not joined.group(1) and nxt.modifier != "direction"):
         return None
     p = _choose(nxt, _candidates(nxt, gaz.places), [gaz.places[j] for j in nxt.match.payloads], ctx)
     if p is None or not _accept(nxt, p, cues, ctx, [gaz.places[j] for j in nxt.match.payloads]):
@@ -465,19 +543,52 @@ def _lies_in(c: Place, anchor: Place, modifier: str | None) -> bool:
     """Whether place c can lie in (or, after a direction word, towards) the anchor place."""
     if c.country != anchor.country:
         return False
-    if anchor.placetype == "country":
+    if anchor.placetype == "country" or anchor.where_prec >= 5:  # a country, or "صعيد مصر", "جنوب اليمن"
         return True
     dist = math.hypot(c.lat - anchor.lat, c.lon - anchor.lon)
+    coarse = c.placetype in ("feature", "region")  # "القلمون في محافظة دمشق": a mountain region spans borders
     if modifier == "direction":  # "X بجنوب صنعاء": X lies south of Sanaa, maybe in another governorate
-        return dist < 1.5
+        return dist < (2.5 if coarse else 1.5)
+    if coarse:
+        return dist < 1.0
     return bool(c.admin1 and c.admin1 == anchor.admin1) or dist < 0.25
+
+
+_NEEDS_CUE: dict[str, bool] = {}
+
+
+def _needs_cue(m: Match[int], cues: _Cues, gaz: Gazetteer) -> bool:
+    """A name the precision gate takes only after a cue: a stop word, or a name of minor villages only."""
+    hit = _NEEDS_CUE.get(m.key)
+    if hit is None:
+        hit = m.key in cues.stop or len(m.key.replace(" ", "")) <= 2 or not any(
+            gaz.places[i].major for i in m.payloads if i >= 0)
+        if gaz is load_gazetteer():
+            _NEEDS_CUE[m.key] = hit
+    return hit
+
+
+def _worth_reading(norm: str, m: Match[int], tx: _Tokens, cues: _Cues, gaz: Gazetteer) -> bool:
+    """Cheap pre-filter: most name hits in news are village names that are also words ("قال", "عمل")
+    with no cue before them; the gate would reject them after the full cue reading, so skip them here."""
+    if " " in m.key or not _needs_cue(m, cues, gaz):
+        return True
+    ti, ts = tx.token_start(m.start)
+    if ts < m.start:
+        return True  # a proclitic on the name itself ("بقرية", "وحلب"): read it
+    if ti == 0 or not tx.joined[ti]:
+        return False
+    prev = tx.toks[ti - 1][2]
+    return prev in cues.last_words or _token_forms(prev)[-1] in cues.last_words
 
 
 def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
     """Place mentions in normalised text, in order, each resolved to one gazetteer place."""
     gaz = gazetteer or load_gazetteer()
     cues = load_cues()
-    readings = [_read_cues(norm, m, cues) for m in gaz.matcher.find(norm) if NOT_PLACE not in m.payloads]
+    tx = _Tokens(norm)
+    readings = [_read_cues(norm, m, cues, tx) for m in gaz.matcher.find(norm, tx.toks)
+                if NOT_PLACE not in m.payloads and _worth_reading(norm, m, tx, cues, gaz)]
     # "ريفي إدلب وحلب", "محافظتي إب وتعز": a cue carries over to a name joined by و
     for prev, cur in zip(readings, readings[1:], strict=False):
         gap = norm[prev.end:cur.match.start]
@@ -493,14 +604,22 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
     while i < len(readings):
         r = readings[i]
         cands = _candidates(r, gaz.places)
-        anchor = _anchor(norm, readings, i, gaz, ctx, cues)
-        if anchor is not None and len(cands) > 1:
+        anchor = _anchor(norm, readings, i, gaz, ctx, cues) if cands else None
+        if anchor is not None and any(c.placetype == "country" for c in cands):
+            anchor = None  # "في العراق شمال ...": a country name is not a village near what follows
+        if anchor is not None:
             # "بلدة الطيبة بالغوطة الغربية", "قرية X في ريف حمص": the place that follows says where X is
             near = [c for c in cands if _lies_in(c, anchor, readings[i + 1].modifier)]
-            # none there: the village is missing from the gazetteer, and a namesake elsewhere would be wrong
-            cands = sorted(near, key=lambda c: math.hypot(c.lat - anchor.lat, c.lon - anchor.lon))[:1]
+            # none there: the village is missing from the gazetteer, and a namesake elsewhere would be wrong;
+            # several: the highest kind (a governorate over its capital's district), then the nearest
+            top = max((_RANK.get(c.placetype, 1) for c in near), default=0)
+            if near or not (r.level in ("adm1", "adm2") or any(c.eminent for c in cands)):
+                # (a governorate or a city is no unknown village: an odd anchor does not remove it)
+                cands = sorted((c for c in near if _RANK.get(c.placetype, 1) == top),
+                               key=lambda c: math.hypot(c.lat - anchor.lat, c.lon - anchor.lon))[:1]
         p = _choose(r, cands, [gaz.places[j] for j in r.match.payloads], ctx)
-        if p is None or not _accept(r, p, cues, ctx, [gaz.places[j] for j in r.match.payloads]):
+        if p is None or not _accept(r, p, cues, ctx, [gaz.places[j] for j in r.match.payloads],
+                                    anchored=anchor is not None):
             i += 1
             continue
         if r.modifier == "between":
@@ -515,12 +634,13 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
             site = None  # the site is a known neighbourhood, already its own mention
         out.append(_mention(r, p, start=site))
         i += 1
-    out = _merge_containers(norm, out)
-    return _vague_areas(norm, out, ctx, gaz)
+    return _merge_containers(norm, _vague_areas(norm, out, ctx, gaz))
 
 
 _CONTAINER_GAP = re.compile(r"\s*(?:في\s+|ب|داخل\s+)")
 _DESCRIPTOR_GAP = re.compile(r"\s*[،,]?\s*(?:ب|في\s+)?")
+# "محافظة إب المحاذية للضالع": the neighbour only describes the place before it
+_NEIGHBOUR_GAP = re.compile(r"\s*[،,]?\s*(?:ال)?(?:محاذي|مجاور|متاخم|قريب|ملاصق)[هة]?\s+(?:ل|من\s+|مع\s+)?")
 _DIRECTIONS = {"شمال": "N", "جنوب": "S", "شرق": "E", "غرب": "W", "وسط": "C"}
 
 
@@ -528,15 +648,18 @@ def _inside(x: PlaceMention, y: PlaceMention) -> bool:
     """Whether mention y names a place that contains x ("الهبيط في إدلب", "رادع في محافظة البيضاء")."""
     if x.country != y.country or x.placetype == "country" or (x.lat, x.lon) == (y.lat, y.lon):
         return False
-    if y.placetype == "country":
+    if y.placetype == "country" or (y.where_prec >= 5 and y.placetype != "locality"):
         return True
     if x.placetype in ("neighbourhood", "campus") and y.placetype in _SETTLED:
         return False  # "حي X في مدينة Y": the town's event (SPEC: sites inside a town are the town's)
     if y.geo_precision >= 3 or y.placetype in ("region", "county", "feature"):
         return bool(x.admin1 and x.admin1 == y.admin1) or math.hypot(x.lat - y.lat, x.lon - y.lon) < 0.5
+    dist = math.hypot(x.lat - y.lat, x.lon - y.lon)
     if y.placetype == "locality" and x.placetype != "locality":
-        return math.hypot(x.lat - y.lat, x.lon - y.lon) < 0.2
-    return False
+        return dist < 0.2
+    # "مدينة الهبيط في إدلب": a town "in" a bigger city of its governorate means in that governorate
+    return (x.placetype == "locality" and y.placetype == "locality" and bool(x.admin1) and x.admin1 == y.admin1
+            and (y.population or 0) > max(x.population or 0, 20000) and dist < 1.0)
 
 
 def _merge_containers(norm: str, out: list[PlaceMention]) -> list[PlaceMention]:
@@ -547,11 +670,15 @@ def _merge_containers(norm: str, out: list[PlaceMention]) -> list[PlaceMention]:
         if merged:
             prev = merged[-1]
             gap = norm[prev.end:m.start]
-            direction = (m.cue or "").split(" ")[0].removesuffix("ي") in _DIRECTIONS
+            # "عدن، جنوبي اليمن": a direction cue, or a curated part of a country ("جنوب اليمن")
+            direction = (m.cue or m.name_ar if m.geo_precision >= 3 else m.cue or "").split(" ")[0].removesuffix("ي") \
+                in _DIRECTIONS
             if (_CONTAINER_GAP.fullmatch(gap) and _inside(prev, m)) or (
+                    _NEIGHBOUR_GAP.fullmatch(gap) and prev.placetype != "country") or (
                     direction and _DESCRIPTOR_GAP.fullmatch(gap) and prev.country == m.country
-                    and prev.placetype != "country" and prev.geo_precision <= m.geo_precision
-                    and math.hypot(prev.lat - m.lat, prev.lon - m.lon) < 2):
+                    and prev.placetype not in ("country", "area") and prev.geo_precision <= m.geo_precision
+                    and (m.placetype in ("country", "area") or m.cue is None
+                         or math.hypot(prev.lat - m.lat, prev.lon - m.lon) < 2)):
                 prev.end = m.end
                 continue
         merged.append(m)
@@ -560,8 +687,8 @@ def _merge_containers(norm: str, out: list[PlaceMention]) -> list[PlaceMention]:
 
 # "بشمال البلاد", "جنوبي البلاد", "المحافظات الجنوبية": a part of the article's country
 _VAGUE = re.compile(
-    r"(?<!\w)(?:[وفب]|في\s+|وفي\s+)?(?:(شمال|جنوب|شرق|غرب|وسط)ي?\s+البلاد"
-    r"|(?:ال)?(?:محافظات|مناطق|اقاليم|ولايات|مدن|اطراف)\s+(?:ال)?(شمال|جنوب|شرق|غرب)يه)(?!\w)")
+    r"(?<!\w)(?:[وفبل]|لل|في\s+|وفي\s+)?(?P<area>(?P<d1>شمال|جنوب|شرق|غرب|وسط)ي?\s+البلاد"
+    r"|ال(?:محافظات|مناطق|اقاليم|ولايات)\s+ال(?P<d2>شمال|جنوب|شرق|غرب)يه)(?!\w)")
 
 
 @cache
@@ -569,7 +696,7 @@ def _country_parts(cc: str) -> dict[str, tuple[float, float]]:
     """Approximate centres of the north/south/east/west/centre of a country: the mean position of the
     capitals of its governorates in that third of its extent (the whole country for the centre)."""
     gaz = load_gazetteer()
-    pts = [(p.lat, p.lon) for p in gaz.places if p.placetype == "region" and p.country == cc and not p.curated]
+    pts = [(p.lat, p.lon) for p in gaz.places.of_type("region") if p.country == cc and not p.curated]
     if len(pts) < 3:
         return {}
     lats, lons = [a for a, _ in pts], [b for _, b in pts]
@@ -590,20 +717,39 @@ _PART_NAMES = {"N": "Northern", "S": "Southern", "E": "Eastern", "W": "Western",
 
 
 def _country_place(cc: str, gaz: Gazetteer) -> Place | None:
-    return next((p for p in gaz.places if p.placetype == "country" and p.country == cc and p.curated), None)
+    return _countries(gaz).get(cc)
+
+
+@cache
+def _countries(gaz: Gazetteer) -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    for p in gaz.places.of_type("country"):
+        if p.curated:
+            out.setdefault(p.country, p)
+    return out
 
 
 def _part_mention(start: int, end: int, cc: str, part: str, gaz: Gazetteer, cue: str | None) -> PlaceMention | None:
-    centre = _country_parts(cc).get(part)
+    """The north/south/... of a country: a curated region when there is one ("جنوب اليمن" is the former
+    South, not the geographic south), else the centre of that third of the country's governorates."""
     country = _country_place(cc, gaz)
-    if centre is None or country is None:
+    if country is None:
         return None
     word = {v: k for k, v in _DIRECTIONS.items()}[part]
+    name_ar = f"{word} {country.name_ar}"
+    known = gaz.matcher.payloads(normalize_key(name_ar))
+    curated = next((gaz.places[i] for i in known if i >= 0 and gaz.places[i].curated), None)
+    if curated is not None:
+        lat, lon, name, pid = curated.lat, curated.lon, curated.name, curated.id
+    else:
+        centre = _country_parts(cc).get(part)
+        if centre is None:
+            return None
+        (lat, lon), name, pid = centre, f"{_PART_NAMES[part]} {country.name}", f"rasd:{cc}:{part}"
     return PlaceMention(
-        start=start, end=end, name_start=start, name_end=end, name=f"{_PART_NAMES[part]} {country.name}",
-        name_ar=f"{word} {country.name_ar}", gazetteer_id=f"rasd:{cc}:{part}", country=cc, admin1=None, admin2=None,
-        admin3=None, lat=centre[0], lon=centre[1], geo_precision=3, where_prec=5, placetype="area",
-        population=None, cue=cue)
+        start=start, end=end, name_start=start, name_end=end, name=name, name_ar=name_ar, gazetteer_id=pid,
+        country=cc, admin1=None, admin2=None, admin3=None, lat=lat, lon=lon, geo_precision=3, where_prec=5,
+        placetype="area", population=None, cue=cue)
 
 
 def _vague_areas(norm: str, out: list[PlaceMention], ctx: _Context, gaz: Gazetteer) -> list[PlaceMention]:
@@ -626,9 +772,8 @@ def _vague_areas(norm: str, out: list[PlaceMention], ctx: _Context, gaz: Gazette
     for mt in _VAGUE.finditer(norm):
         if any(m.start < mt.end() and mt.start() < m.end for m in out):
             continue
-        word = mt.group(1) or mt.group(2)
-        start = mt.start(1) if mt.group(1) else mt.start() + len(mt.group(0)) - len(mt.group(0).lstrip("وفب في"))
-        pm = _part_mention(start, mt.end(), cc, _DIRECTIONS[word], gaz, word)
+        word = mt.group("d1") or mt.group("d2")
+        pm = _part_mention(mt.start("area"), mt.end(), cc, _DIRECTIONS[word], gaz, word)
         if pm is not None:
             extra.append(pm)
     return sorted(out + extra, key=lambda m: m.start) if extra else out
