@@ -57,7 +57,7 @@ gazetteer-report: install
 	$(PY) scripts/gazetteer_report.py $(SHARED)/data/corpus/arabic-news-2013.jsonl.gz
 
 bench: install
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py $(SHARED)/data/corpus/arabic-news-2013.jsonl.gz
 
 bench-api: install
 	$(PY) scripts/bench_api.py

@@ -22,10 +22,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from rasd.text.matcher import PRONOUN_SUFFIXES, PhraseMatcher, longest_first
 from rasd.text.normalize import normalize_key
-from rasd.text.segment import split_sentences
+from rasd.text.segment import sentence_spans
 
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
 
@@ -175,6 +176,7 @@ def group_matchers() -> tuple[PhraseMatcher[_Group], PhraseMatcher[_Group]]:
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
 CLITICS = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
+CLITIC_FIRST = frozenset(c[0] for c in CLITICS)
 OTHERS = frozenset(normalize_key(w) for w in "آخرون آخرين آخر آخرا آخران آخرين أخرى أخريات اخري".split())
 SUBSET_MARKERS = frozenset({"بينهم", "منهم", "بينهن", "منهن", "هم", "بينهما", "وبينهم", "ومنهم"})
 NEGATIONS = frozenset({"لم", "ولم", "لن", "دون", "بدون", "عدم", "وعدم", "لا", "ولا", "الشروع", "محاوله", "لمحاوله"})
@@ -201,19 +203,36 @@ COUNT_NOUN_BEFORE = frozenset(normalize_key(w) for w in "عدد حصيلة أع�
 ARMED = frozenset({"soldiers", "militants", "militia", "police", "commanders"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """A token; a named tuple with `word` stored, as texts have thousands and every rule reads them."""
+
     start: int
     end: int
     text: str
-
-    @property
-    def word(self) -> bool:
-        return self.text[0].isalnum()
+    word: bool  # starts with a letter or digit (not punctuation)
 
 
 def _tokens(norm: str) -> list[_Tok]:
-    return [_Tok(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(norm)]
+    new = tuple.__new__  # skips NamedTuple's Python-level __new__: thousands of tokens per text
+    return [new(_Tok, (m.start(), m.end(), t, t[0].isalnum())) for m in _TOKEN.finditer(norm) for t in (m.group(),)]
+
+
+@lru_cache(maxsize=65536)
+def _may_open_count(word: str) -> bool:
+    """False when no count can start at this word (most words), so `_quantity_at` is not asked:
+    not a digit, a number word, a qualifier or vague phrase, nor بين/من/ما of a range. (_unclitic with
+    the article gives every form `_quantity_at` looks up, so a word with none of them opens nothing.)"""
+    if word[0].isdigit():
+        return True
+    openers = _openers()
+    return any(f in openers for f in _unclitic(word, article=True))  # a superset of what can open one
+
+
+@cache
+def _openers() -> frozenset[str]:
+    """Every word form a count can start with: phrase first words, number words, بين/من/ما."""
+    lex = number_lexicon()
+    return frozenset(lex.first_types) | frozenset(lex.numbers) | frozenset(lex.multipliers) | {"بين", "من", "ما"}
 
 
 @lru_cache(maxsize=65536)
@@ -223,9 +242,10 @@ def _unclitic(word: str, article: bool = False) -> tuple[str, ...]:
     Cached: the same few thousand words come back at every token of every text.
     """
     out = [word]
-    for c in CLITICS:
-        if word.startswith(c) and len(word) - len(c) >= 2:
-            out.append(word[len(c):])
+    if word[:1] in CLITIC_FIRST:  # most words open with no clitic letter at all
+        for c in CLITICS:
+            if word.startswith(c) and len(word) - len(c) >= 2:
+                out.append(word[len(c):])
     if article:
         for w in list(out):
             for art in ("ال", "لل"):
@@ -245,9 +265,11 @@ class _Hit:
     definite: bool = False
 
 
-def _hits(norm: str, toks: list[_Tok], matchers: tuple[PhraseMatcher, ...], is_kind: bool) -> list[_Hit]:
-    starts = [t.start for t in toks]
-    ends = [t.end for t in toks]
+def _hits(norm: str, toks: list[_Tok], matchers: tuple[PhraseMatcher, ...], is_kind: bool,
+          starts: list[int] | None = None, ends: list[int] | None = None) -> list[_Hit]:
+    if starts is None or ends is None:
+        starts = [t.start for t in toks]
+        ends = [t.end for t in toks]
     found: list[_Hit] = []
     for matcher in matchers:
         for m in matcher.find(norm):
@@ -460,14 +482,25 @@ def _apply_after(q: _Q, qual: str) -> None:
 def _scan(norm: str) -> tuple[list[_Tok], list[_Q], list[_Hit], list[_Hit]]:
     """Tokens, the counts, the kind-word hits and the group-noun hits of a text."""
     toks = _tokens(norm)
-    kinds = _hits(norm, toks, kind_matchers(), True)
-    groups = _hits(norm, toks, group_matchers(), False)
+    starts = [t.start for t in toks]
+    ends = [t.end for t in toks]
+    kinds = _hits(norm, toks, kind_matchers(), True, starts, ends)
+    groups = _hits(norm, toks, group_matchers(), False, starts, ends)
     kind_at = {h.ts: h for h in kinds}
     group_at = {h.ts: h for h in groups}
     qs: list[_Q] = []
+    # only these tokens can start a count or a counting noun; the loop jumps from one to the next
+    opens = {i for i, t in enumerate(toks) if t.word and _may_open_count(t.text)}
+    cands = sorted(opens | kind_at.keys() | group_at.keys())
+    ci, nc = 0, len(cands)
     i = 0
     while i < len(toks):
-        q = _quantity_at(toks, i) if toks[i].word else None
+        while ci < nc and cands[ci] < i:
+            ci += 1
+        if ci == nc:
+            break
+        i = cands[ci]
+        q = _quantity_at(toks, i) if i in opens else None
         if q is not None:
             qs.append(q)
             i = q.te
@@ -557,9 +590,15 @@ class _Fig:
 
 
 def _sentence_ids(norm: str, toks: list[_Tok]) -> list[int]:
-    sents = split_sentences(norm)
+    sents = sentence_spans(norm)
     bounds = [s.start for s in sents]
-    return [max(0, bisect_right(bounds, t.start) - 1) for t in toks]
+    ids: list[int] = []
+    j, nb = 0, len(bounds)  # j = how many sentences start at or before the token (tokens are in order)
+    for t in toks:
+        while j < nb and bounds[j] <= t.start:
+            j += 1
+        ids.append(j - 1 if j else 0)
+    return ids
 
 
 def _negated(toks: list[_Tok], hit: _Hit, window: int = 2) -> bool:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rasd.text.matcher import PRONOUN_SUFFIXES, PhraseMatcher
-from rasd.text.segment import split_clauses, split_sentences
+from rasd.text.segment import sentence_spans, split_clauses
 
 BATTLES = "Battles"
 EXPLOSIONS = "Explosions/Remote violence"
@@ -145,25 +146,32 @@ def find_weapons(norm: str) -> list[WeaponMention]:
 
 def _refine_rule(trigger: Trigger) -> str:
     """The `refine` column of the lexicon entry that produced this trigger."""
-    for m in _trigger_matcher().find(trigger.phrase):
-        if m.start == 0 and m.end == len(trigger.phrase):
+    return _refine_of_phrase(trigger.phrase)
+
+
+@lru_cache(maxsize=4096)
+def _refine_of_phrase(phrase: str) -> str:
+    for m in _trigger_matcher().find(phrase):
+        if m.start == 0 and m.end == len(phrase):
             return max(m.payloads, key=lambda p: p.weight).refine
     return ""
 
 
-def _cues(text: str) -> dict[str, list[int]]:
-    """Cue frame -> start offsets of its cues in `text`."""
+@lru_cache(maxsize=256)
+def _cues(text: str) -> dict[str, tuple[int, ...]]:
+    """Cue frame -> start offsets of its cues in `text` (read-only; cached, as every trigger of a
+    clause asks about the same context)."""
     found: dict[str, list[int]] = {}
     for m in _cue_matcher().find_all(text):
         for cue in m.payloads:
             found.setdefault(cue.frame, []).append(m.start)
-    return found
+    return {frame: tuple(starts) for frame, starts in found.items()}
 
 
 _OBJECT_START = re.compile(r"\b(?:علي|الي|في|من|ب|ل)\b|[،,:؛]")
 
 
-def _agent(text: str, cues: dict[str, list[int]], frames: tuple[str, ...], pos: int, end: int) -> str | None:
+def _agent(text: str, cues: dict[str, tuple[int, ...]], frames: tuple[str, ...], pos: int, end: int) -> str | None:
     """Of the given frames, the one naming the agent of the trigger at text[pos:end].
 
     Arabic puts the subject right after a verb ("سيطر الجيش على ...") or the agent right after a
@@ -190,7 +198,7 @@ def _agent(text: str, cues: dict[str, list[int]], frames: tuple[str, ...], pos: 
     return best[1] if best else None
 
 
-def _after(cues: dict[str, list[int]], frames: tuple[str, ...], pos: int) -> str | None:
+def _after(cues: dict[str, tuple[int, ...]], frames: tuple[str, ...], pos: int) -> str | None:
     """Of the given frames, the one whose cue follows `pos` most closely (the target), else nearest before."""
     best: tuple[int, str] | None = None
     for frame in frames:
@@ -315,12 +323,17 @@ def refine_sub_event_type(
     return et, st
 
 
+@lru_cache(maxsize=8)
+def _stops(norm: str) -> list[int]:
+    """Offsets of every sentence-stop character of a text (cached: asked for at every trigger)."""
+    return [m.start() for m in _SENTENCE_STOP.finditer(norm)]
+
+
 def _sentence_bounds(norm: str, pos: int) -> tuple[int, int]:
-    start = pos
-    while start > 0 and not _SENTENCE_STOP.match(norm[start - 1]):
-        start -= 1
-    m = _SENTENCE_STOP.search(norm, pos)
-    return start, (m.start() if m else len(norm))
+    """[start, end) of the stretch between the sentence stops around `pos`."""
+    stops = _stops(norm)
+    k = bisect_left(stops, pos)
+    return (stops[k - 1] + 1 if k else 0), (stops[k] if k < len(stops) else len(norm))
 
 
 def non_event_frames(norm: str, trigger: Trigger) -> list[tuple[str, float]]:
@@ -391,7 +404,7 @@ def find_event_triggers(norm: str, min_weight: float = 0.1) -> list[Trigger]:
     if not found:
         return []
     out: list[Trigger] = []
-    for sentence in split_sentences(norm):
+    for sentence in sentence_spans(norm):
         in_sentence = [t for t in found if sentence.start <= t.start < sentence.end]
         if not in_sentence:
             continue

@@ -62,14 +62,34 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
+# characters that are dropped or may become several (presentation forms), plus "&" (entities): these
+# go through `_fold_char` one by one; every other character maps to exactly one, through `_ONE_TO_ONE`
+_SPECIAL = re.compile("[" + re.escape("".join(sorted(DROPPED))) + "\ufb50-\ufefc&]")
+_ONE_TO_ONE = str.maketrans({**CHAR_MAP, **{chr(c): chr(c).lower() for c in range(ord("A"), ord("Z") + 1)}})
+
+
 def normalize(text: str) -> tuple[str, list[int], list[int]]:
-    """Return (normalised, starts, ends): normalised[i] came from text[starts[i]:ends[i]]."""
+    """Return (normalised, starts, ends): normalised[i] came from text[starts[i]:ends[i]].
+
+    Runs of characters that map one to one (nearly all of a text) are translated whole, keeping
+    their offsets; only `_SPECIAL` characters go through `_fold_char` one by one.
+    """
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     i = 0
     n = len(text)
+    search = _SPECIAL.search
     while i < n:
+        m = search(text, i)
+        j = m.start() if m else n
+        if j > i:
+            out.append(text[i:j].translate(_ONE_TO_ONE))
+            starts.extend(range(i, j))
+            ends.extend(range(i + 1, j + 1))
+            i = j
+            if i >= n:
+                break
         ch = text[i]
         if ch == "&":
             m = _ENTITY.match(text, i)

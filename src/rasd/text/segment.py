@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?؟]+(?!\d)|\n+|(?<=\d)\.(?!\d)")
 _CLAUSE_END = re.compile(r"[،,؛;:]")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]", re.UNICODE)
+_ALNUM = re.compile(r"[^\W_]")  # exactly the characters for which str.isalnum() is true
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,17 +33,25 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def split_sentences(text: str) -> list[Span]:
+    return list(sentence_spans(text))
+
+
+@lru_cache(maxsize=8)
+def sentence_spans(text: str) -> tuple[Span, ...]:
+    """`split_sentences` as an immutable, cached tuple: every stage of a document asks for the same
+    sentences of the same text, so they are split once."""
     spans: list[Span] = []
     pos = 0
+    has_alnum = _ALNUM.search
     for m in _SENTENCE_END.finditer(text):
         s, e = _trim(text, pos, m.end() if m.group(0)[0] != "\n" else m.start())
-        if e > s and any(c.isalnum() for c in text[s:e]):
+        if e > s and has_alnum(text, s, e):
             spans.append(Span(s, e))
         pos = m.end()
     s, e = _trim(text, pos, len(text))
-    if e > s and any(c.isalnum() for c in text[s:e]):
+    if e > s and has_alnum(text, s, e):
         spans.append(Span(s, e))
-    return spans
+    return tuple(spans)
 
 
 def split_clauses(text: str, sentence: Span) -> list[Span]:

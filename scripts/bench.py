@@ -1,0 +1,174 @@
+"""Throughput benchmark: `make bench` (`python scripts/bench.py`).
+
+Extracts the first N articles of a corpus with one worker process and with two, and prints for each
+articles/s, MB/s (UTF-8 bytes of text), events/s and each worker's peak RSS, next to a *floor*: the
+time to read the records and `normalize` + `split_sentences` + tokenise the same texts, i.e. what any
+pipeline over this text has to pay. The ratio pipeline/floor says how much of the time the extractor's
+own rules cost. Documents that fail count as errors and never stop the run.
+
+Workers call the batch engine (`rasd.engines.process_records`) when it exists, else `rasd.extract`;
+both pools warm up (load the lexicons and gazetteer) before the clock starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from datetime import UTC, datetime
+from itertools import islice
+from multiprocessing import Pool
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "corpus" / "arabic-news-2013.jsonl.gz"
+WARMUP_TEXT = "قتل 12 مدنيا في قصف جوي على مدينة إدلب السورية اليوم الخميس، بحسب المرصد السوري لحقوق الإنسان."
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident set size of this process in MB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _extract_many(records: list[dict]) -> list[dict]:
+    """The batch engine when it is there (same code path as `rasd corpus`), else `rasd.extract`."""
+    try:
+        from rasd.engines import process_records
+    except ImportError:
+        process_records = None
+    if process_records is not None:
+        return process_records(records)
+    import rasd
+
+    out = []
+    for rec in records:
+        try:
+            doc = rasd.extract(rec["text"], published=rec.get("published"), outlet=rec.get("outlet"),
+                               doc_id=rec.get("id"), title=rec.get("title"), url=rec.get("url"))
+            out.append(doc.model_dump(mode="json", by_alias=True))
+        except Exception as exc:  # noqa: BLE001 - a failing document is counted, never fatal
+            out.append({"error": f"{type(exc).__name__}: {exc}"})
+    return out
+
+
+def _warm(_: int) -> int:
+    _extract_many([{"id": "warmup", "text": WARMUP_TEXT, "published": "2020-01-16"}])
+    return os.getpid()
+
+
+def _work(chunk: list[dict]) -> tuple[int, int, int, int, float]:
+    """(pid, documents, events, errors, peak RSS MB) for one chunk; results stay in the worker."""
+    try:
+        results = _extract_many(chunk)
+    except Exception:  # noqa: BLE001 - never fatal: the whole chunk counts as errors
+        return os.getpid(), len(chunk), 0, len(chunk), _peak_rss_mb()
+    events = sum(len(r.get("events") or []) for r in results)
+    errors = sum(1 for r in results if r.get("error"))
+    return os.getpid(), len(results), events, errors, _peak_rss_mb()
+
+
+def read_records(path: Path, n: int) -> tuple[list[dict], float]:
+    """The first n readable records with text, and the seconds it took to read them."""
+    from rasd.io.readers import read_path
+
+    t0 = time.perf_counter()
+    recs = [r for r in islice(read_path(str(path)), n)]
+    return [r for r in recs if r.get("text") and not r.get("error")], time.perf_counter() - t0
+
+
+def floor_seconds(texts: list[str]) -> float:
+    """normalise + sentences + tokens over the texts: the least any pipeline must do."""
+    from rasd.text.normalize import normalize
+    from rasd.text.segment import split_sentences, tokens
+
+    t0 = time.perf_counter()
+    for text in texts:
+        norm = normalize(text)[0]
+        split_sentences(norm)
+        tokens(norm)
+    return time.perf_counter() - t0
+
+
+def run_pool(records: list[dict], jobs: int, chunk: int) -> dict:
+    chunks = [records[i:i + chunk] for i in range(0, len(records), chunk)]
+    with Pool(processes=jobs) as pool:
+        t0 = time.perf_counter()
+        pool.map(_warm, range(jobs * 2), chunksize=1)  # every worker loads its lexicons before the clock
+        warm = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        rss: dict[int, float] = {}
+        docs = events = errors = 0
+        for pid, d, e, err, peak in pool.imap_unordered(_work, chunks):
+            docs, events, errors = docs + d, events + e, errors + err
+            rss[pid] = max(rss.get(pid, 0.0), peak)
+        seconds = time.perf_counter() - t0
+    return {"jobs": jobs, "seconds": seconds, "warmup_s": warm, "documents": docs, "events": events,
+            "errors": errors, "peak_rss_mb": sorted(rss.values(), reverse=True)}
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    return {"cores": os.cpu_count(), "cpu": model or "unknown", "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", nargs="?", default=str(DEFAULT_CORPUS), help="corpus (.jsonl/.jsonl.gz)")
+    ap.add_argument("--n", type=int, default=5000, help="articles to extract (the first N)")
+    ap.add_argument("--jobs", default="1,2", help="worker counts to run, comma-separated")
+    ap.add_argument("--chunk", type=int, default=50, help="articles per task")
+    ap.add_argument("--json", dest="json_out", help="also write the numbers as JSON here")
+    args = ap.parse_args(argv)
+
+    path = Path(args.path)
+    if not path.exists():
+        print(f"corpus not found: {path} (pass a path, or put the shared data at {DEFAULT_CORPUS})", file=sys.stderr)
+        return 2
+    info = machine()
+    print(f"machine: {info['cores']} cores, {info['cpu']}, Python {info['python']} ({info['platform']})")
+    records, read_s = read_records(path, args.n)
+    texts = [r["text"] for r in records]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"corpus: {path.name}, {len(records)} articles, {mb:.1f} MB of text (UTF-8), "
+          f"{sum(map(len, texts)) / max(len(texts), 1):.0f} chars/article; read in {read_s:.2f}s")
+    norm_s = floor_seconds(texts)
+    floor = read_s + norm_s
+    print(f"floor (read {read_s:.2f}s + normalise/sentences/tokens {norm_s:.2f}s): {floor:.2f}s, "
+          f"{len(texts) / floor:.0f} articles/s")
+    runs = []
+    for jobs in [int(j) for j in args.jobs.split(",") if j.strip()]:
+        r = run_pool(records, jobs, args.chunk)
+        s = r["seconds"]
+        r.update(articles_per_s=r["documents"] / s, mb_per_s=mb / s, events_per_s=r["events"] / s,
+                 ratio_to_floor=s * jobs / floor)
+        runs.append(r)
+        rss = ", ".join(f"{x:.0f}" for x in r["peak_rss_mb"])
+        print(f"jobs={jobs}: {s:.1f}s, {r['articles_per_s']:.1f} articles/s, {r['mb_per_s']:.3f} MB/s, "
+              f"{r['events_per_s']:.1f} events/s, {r['events']} events, {r['errors']} errors, "
+              f"peak RSS/worker MB [{rss}], warm-up {r['warmup_s']:.1f}s, "
+              f"pipeline/floor {r['ratio_to_floor']:.1f}x (CPU-seconds)")
+    if len(runs) > 1 and runs[0]["jobs"] == 1:
+        for r in runs[1:]:
+            print(f"speed-up jobs={r['jobs']} vs 1: {r['articles_per_s'] / runs[0]['articles_per_s']:.2f}x")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(
+            {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": info,
+             "corpus": str(path), "articles": len(records), "mb": mb, "read_s": read_s, "floor_s": floor,
+             "runs": runs}, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
