@@ -586,6 +586,14 @@ def _day_of(m: DateMention | None) -> date | None:
     return m.start_date if m and m.time_precision == 1 else None
 
 
+def _resolve_safely(g: list[_Atom], norm: str, published: date | None, warnings: list[str]) -> DateMention | None:
+    """A group that resolves to no real calendar day ("قبل 2500 عام" → year -485) is no date."""
+    try:
+        return _resolve_group(g, norm, published, warnings)
+    except (ValueError, OverflowError):
+        return None
+
+
 def find_dates(norm: str, published: date | None) -> tuple[list[DateMention], list[str]]:
     """All date mentions in normalised text, resolved against `published`, plus warnings."""
     warnings: list[str] = []
@@ -594,17 +602,17 @@ def find_dates(norm: str, published: date | None) -> tuple[list[DateMention], li
     i = 0
     while i < len(groups):
         g = groups[i]
-        mention = _resolve_group(g, norm, published, warnings)
+        mention = _resolve_safely(g, norm, published, warnings)
         # "مساء أمس الاربعاء واستمرت حتى الفجر": a following "حتى <part/day>" closes a span
         if mention is not None and mention.time_precision == 1 and mention.kind != "background" and i + 1 < len(groups):
             nxt = groups[i + 1]
             gap = norm[g[-1].end:nxt[0].start]
             if len(gap) <= 60 and not re.search(r"[.!?؟\n]", gap) and _SPAN_GAP.search(gap) \
                     and all(a.type in {"part", "rel", "wd", "abs"} for a in nxt):
-                end_m = _resolve_group(nxt, norm, published, warnings) if any(a.type != "part" for a in nxt) else None
+                end_m = _resolve_safely(nxt, norm, published, warnings) if any(a.type != "part" for a in nxt) else None
                 end_date = _day_of(end_m)
                 if end_date is None and mention.start_date is not None:
-                    end_part = next(a.data["part"] for a in nxt if a.type == "part")
+                    end_part = next((a.data["part"] for a in nxt if a.type == "part"), None)
                     late = mention.part_of_day in {"evening", "night"}
                     next_day = late and end_part in {"dawn", "morning", "noon"}
                     end_date = mention.start_date + timedelta(days=1 if next_day else 0)
