@@ -21,3 +21,12 @@ def test_document_spans_point_into_the_original_text():
     assert text[a:b] == "٤٠"
     j = doc.norm.index("الوزاره")
     assert doc.original(j, j + len("الوزاره")) == "الوزارةُ"[:-1] or doc.original(j, j + 7).startswith("الوزارة")
+
+
+def test_a_wrapped_short_line_does_not_end_the_sentence_but_a_paragraph_does():
+    text = "اتهم النظام المعارضة باستخدام\nمواد كيماوية\nفي هجوم بريف حلب.\n\nفقرة جديدة هنا"
+    spans = split_sentences(text)
+    assert [text[s.start:s.end] for s in spans] == [
+        "اتهم النظام المعارضة باستخدام\nمواد كيماوية\nفي هجوم بريف حلب.", "فقرة جديدة هنا"]
+    lines = "عنوان قصير دون نقطة.\nالسطر الثاني جملة كاملة"
+    assert len(split_sentences(lines)) == 2

@@ -1,6 +1,7 @@
 """Sentence and clause splitting over the normalised text, keeping offsets.
 
-Sentences end at . ! ? ؟ and line breaks (not at a dot between digits, e.g. 3.5). Clauses further
+Sentences end at . ! ? ؟ and line breaks (not at a dot between digits, e.g. 3.5, and not at a
+single line break that only wraps a short fragment of a sentence). Clauses further
 split a sentence at ، ؛ and : so that attribution and event arguments can be read clause by clause.
 Quotes «» and "" do not stop a sentence: a quoted statement is read as part of the sentence that
 introduces it.
@@ -44,6 +45,8 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     pos = 0
     has_alnum = _ALNUM.search
     for m in _SENTENCE_END.finditer(text):
+        if m.group(0)[0] == "\n" and _wrapped_line(text, pos, m):
+            continue
         s, e = _trim(text, pos, m.end() if m.group(0)[0] != "\n" else m.start())
         if e > s and has_alnum(text, s, e):
             spans.append(Span(s, e))
@@ -52,6 +55,27 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     if e > s and has_alnum(text, s, e):
         spans.append(Span(s, e))
     return tuple(spans)
+
+
+_WRAP_MAX = 40
+_LINE_FINAL = '.!?؟:"»)'
+
+
+def _wrapped_line(text: str, pos: int, m: re.Match[str]) -> bool:
+    """A single line break inside a sentence: the text before it ends with no stop and one of the
+    two lines is a short fragment ("...باستخدام\nمواد كيماوية\nفي هجوم", a wrapped link). Paragraph
+    breaks (blank lines) always end a sentence."""
+    if m.group(0).count("\n") > 1:
+        return False
+    before = text[pos:m.start()].rstrip()
+    if not before or before[-1] in _LINE_FINAL:
+        return False
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    next_end = text.find("\n", m.end())
+    next_line = text[m.end(): next_end if next_end >= 0 else len(text)].strip()
+    if not next_line:
+        return False
+    return len(text[line_start:m.start()].strip()) < _WRAP_MAX or len(next_line) < _WRAP_MAX
 
 
 def split_clauses(text: str, sentence: Span) -> list[Span]:
