@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import rasd
 
 
@@ -82,3 +84,22 @@ def test_frame_before_a_verb_takes_the_verbs_subject():
     names = {s.id: s for s in out.sources}
     speakers = {names[c.source].name_ar for e in out.events for c in e.claims if c.figures}
     assert speakers == {"ناشطون"} or any("ناشطون" in (n or "") for n in speakers)
+
+
+DENIALS = [
+    "وكذّب المرصد السوري لحقوق الإنسان هذه الرواية.",
+    "وقال المرصد السوري لحقوق الإنسان إن هذه الأنباء عارية عن الصحة.",
+    "لكن المرصد السوري لحقوق الإنسان قال إن رواية الجيش غير دقيقة.",
+    "وأكد المرصد السوري لحقوق الإنسان أن لا صحة لهذه الأنباء.",
+    "ونفى المرصد السوري لحقوق الإنسان مقتل هذا العدد من المسلحين.",
+]
+
+
+@pytest.mark.parametrize("denial", DENIALS)
+def test_denial_phrasings(denial):
+    out = rasd.extract("أعلن الجيش السوري مقتل 30 مسلحاً في اشتباكات بمدينة حماة اليوم. " + denial,
+                       published="2021-03-11")
+    names = {s.id: s.name_ar for s in out.sources}
+    ev = out.events[0]
+    assert [names[c.source] for c in ev.claims if c.stance == "denies"] == ["المرصد السوري لحقوق الإنسان"]
+    assert ev.contested and ev.fatalities.low == 0

@@ -166,7 +166,9 @@ def attach_figures(doc: Document) -> None:
         event.figures.append(fig)
 
 
-DENIED_REFERENCES = re.compile(r"(?:^|\s)(?:ال|و|ب|ل)*(?:بيان|انباء|تقارير|تقرير|اتهامات|رواي[هة]|ادعاءات|مزاعم|معلومات|اخبار)(?:\s|$)")
+DENIED_REFERENCES = re.compile(
+    r"(?<!\w)(?:و|ب|ل|لل|ال)*(?:بيان|انباء|تقارير|تقرير|اتهامات|روايه|ادعاءات|مزاعم|معلومات|اخبار)(?!\w)"
+)
 
 
 def attach_weapons(doc: Document) -> None:
