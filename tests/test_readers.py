@@ -134,3 +134,18 @@ def test_directory_is_read_recursively_in_sorted_order(tmp_path):
     recs = list(read_path(str(tmp_path)))
     assert [r["id"] for r in recs] == ["b", "english", "a"]
     assert recs[0]["text"] == AR and recs[1]["skipped"] == "not_arabic" and not recs[2].get("error")
+
+
+def test_language_check_keeps_every_real_arabic_article():
+    from conftest import DEV_ARTICLES, need
+
+    recs = list(read_path(str(need(DEV_ARTICLES))))
+    assert len(recs) == 280 and not [r["id"] for r in recs if r.get("skipped")]
+
+
+def test_arabic_article_with_scraped_page_code_is_kept_but_english_page_is_skipped(tmp_path):
+    code = "$(function(){ var chart = jQuery.jqplot('chart', data, { legend: { show: false } }); });" * 4
+    (tmp_path / "ar.txt").write_text(AR * 3 + code, encoding="utf-8")
+    (tmp_path / "en.txt").write_text(EN * 3 + AR, encoding="utf-8")
+    ar, en = list(read_path(str(tmp_path)))
+    assert not ar.get("error") and en["skipped"] == "not_arabic"

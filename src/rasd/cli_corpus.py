@@ -28,17 +28,35 @@ from rasd.store import Store, content_hash
 out = Console()
 err = Console(stderr=True)
 DEFAULT_DB = "rasd.duckdb"
+WRITE_EVERY = 1000
 
 
 def _records(inputs: list[str], stored: dict[str, str], limit: int | None, seen: Counter) -> Iterator[dict]:
-    """Records of every input in order; with `stored` (resume), those already stored are passed over."""
+    """Records of every input in order; with `stored` (resume), those already stored are passed over.
+
+    An id met again in the same run with the same text is a duplicate and is dropped; with another
+    text it is a different article under a reused id and becomes `id~2`, `id~3`, ... (in input order,
+    so the renaming is the same on every run and `--resume` stays stable).
+    """
     n = 0
+    first: dict[str, str] = {}
+    variants: dict[str, dict[str, str]] = {}  # only for reused ids: text hash -> id given
     for path in inputs:
         for rec in read_path(path):
             if limit is not None and n >= limit:
                 return
             n += 1
-            if stored and stored.get(str(rec.get("id"))) == content_hash(rec.get("text") or ""):
+            rid, h = str(rec.get("id")), content_hash(rec.get("text") or "")
+            if rid not in first:
+                first[rid] = h
+            else:
+                other = variants.setdefault(rid, {})
+                if first[rid] == h or h in other:
+                    seen["duplicates"] += 1
+                    continue
+                other[h] = f"{rid}~{len(other) + 2}"
+                rec["id"] = rid = other[h]
+            if stored and stored.get(rid) == h:
                 seen["resumed"] += 1
                 continue
             yield rec
@@ -73,32 +91,43 @@ def run_batch(inputs: list[str], db: str | Path, jobs: int = 1, resume: bool = F
         with _progress(progress, total) as bar:
             task = bar.add_task("extracting", total=total, rate="0", events=0, errors=0)
             t0 = time.perf_counter()
+            buffer: list[dict] = []
+            texts: dict[str, str] = {}
             for recs, res in results:
-                texts = {str(r.get("id")): r.get("text") or "" for r in recs}
-                seen["stored"] += store.add_documents(res, texts, store_text=store_text)
+                # the store is written a few hundred documents at a time: fewer, larger DuckDB inserts
+                texts.update((str(r.get("id")), r.get("text") or "") for r in recs)
+                buffer.extend(res)
+                if len(buffer) >= WRITE_EVERY:
+                    seen["stored"] += store.add_documents(buffer, texts, store_text=store_text)
+                    buffer, texts = [], {}
                 seen["documents"] += len(res)
                 seen["events"] += sum(len(r.get("events") or []) for r in res)
                 for r in res:
                     if r.get("error"):
                         seen["skipped" if r.get("skipped") else "errors"] += 1
                         reasons[_reason(r["error"])] += 1
-                done = seen["documents"] + seen["resumed"]
+                done = seen["documents"] + seen["resumed"] + seen["duplicates"]
                 rate = seen["documents"] / max(time.perf_counter() - t0, 1e-9)
                 bar.update(task, completed=done, rate=f"{rate:.1f}", events=seen["events"],
                            errors=seen["errors"] + seen["skipped"])
+            seen["stored"] += store.add_documents(buffer, texts, store_text=store_text)
         extract_s = time.perf_counter() - t0
-        clusters, cluster_s = None, 0.0
+        clusters, cluster_s, cluster_error = None, 0.0, None
         if cluster:
-            clusters, cluster_s = _cluster(store)
+            try:
+                clusters, cluster_s = _cluster(store)
+            except Exception as exc:  # noqa: BLE001 - the extracted documents are stored either way
+                cluster_error = f"{type(exc).__name__}: {exc}"
         st = store.stats()
     finally:
         store.close()
     return {
         "db": str(db), "engine": engine, "jobs": jobs, "inputs": inputs,
-        "documents_read": seen["documents"] + seen["resumed"], "already_stored": seen["resumed"],
+        "documents_read": seen["documents"] + seen["resumed"] + seen["duplicates"],
+        "already_stored": seen["resumed"], "duplicates": seen["duplicates"],
         "extracted": seen["documents"], "stored": seen["stored"], "events": seen["events"],
         "errors": seen["errors"], "skipped": seen["skipped"], "error_reasons": dict(reasons.most_common(10)),
-        "clusters": clusters, "extract_seconds": round(extract_s, 2), "cluster_seconds": round(cluster_s, 2),
+        "clusters": clusters, "cluster_error": cluster_error, "extract_seconds": round(extract_s, 2), "cluster_seconds": round(cluster_s, 2),
         "total_seconds": round(time.perf_counter() - started, 2),
         "docs_per_second": round(seen["documents"] / extract_s, 2) if extract_s > 0 else None,
         "db_bytes": Path(db).stat().st_size if Path(db).exists() else None,
@@ -210,7 +239,8 @@ def register(app: typer.Typer) -> None:
         resume: Annotated[bool, typer.Option(help="skip documents already stored with the same content")] = False,
         engine: Annotated[str, typer.Option(help="local (process pool) or dask")] = "local",
         scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster)")] = None,
-        chunk_size: Annotated[int, typer.Option(help="documents per task")] = 32,
+        chunk_size: Annotated[int | None, typer.Option(help="documents per task (default 32; dask: 256, one "
+                                                         "Parquet partition each)")] = None,
         limit: Annotated[int | None, typer.Option(help="read at most this many records (a sample run)")] = None,
         store_text: Annotated[bool, typer.Option(help="keep each document's text in the store")] = True,
         parts_dir: Annotated[Path | None, typer.Option(help="Parquet partitions folder (dask; default DB.parts)")] = None,
@@ -226,15 +256,19 @@ def register(app: typer.Typer) -> None:
             err.print(f"[red]error:[/red] --engine must be local or dask, not {engine!r}")
             raise typer.Exit(2)
         summary = run_batch(inputs, db, jobs=jobs, resume=resume, engine=engine, scheduler=scheduler,
-                            chunk_size=chunk_size, store_text=store_text, limit=limit, parts_dir=parts_dir,
+                            chunk_size=chunk_size or (256 if engine == "dask" else 32), store_text=store_text, limit=limit, parts_dir=parts_dir,
                             cluster=cluster)
         if report:
             report.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        rows = [(k, summary[k]) for k in ("documents_read", "already_stored", "extracted", "stored", "events",
-                                          "errors", "skipped", "clusters", "extract_seconds", "cluster_seconds",
-                                          "docs_per_second", "db_bytes")]
+        keys = ("documents_read", "already_stored", "duplicates", "extracted", "stored", "events", "errors",
+                "skipped", "clusters", "extract_seconds", "cluster_seconds", "docs_per_second", "db_bytes")
+        rows = [(k, summary[k]) for k in keys]
         rows += [(f"error: {k}", v) for k, v in summary["error_reasons"].items()]
         _print_rows(["", str(db)], rows, title="rasd batch")
+        if summary["cluster_error"]:
+            err.print(f"[red]clustering failed:[/red] {summary['cluster_error']} (the documents are stored; "
+                      "rerun with --resume to cluster again)")
+            raise typer.Exit(1)
 
     @app.command("query")
     def query_cmd(

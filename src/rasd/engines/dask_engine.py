@@ -65,7 +65,7 @@ def run_dask(chunks: Iterable[list[dict]], jobs: int, parts_dir: str | Path,
         client = Client(scheduler)
     else:
         cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
-from rasd.text.input import ARABIC_LETTER, decode_bytes, html_to_text, looks_like_html
+from rasd.text.input import decode_bytes, html_to_text, looks_like_html
 
 RECORD_FIELDS = ("id", "published", "outlet", "title", "url")
 # other names the same fields go by in scraped datasets
@@ -45,25 +45,33 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES + (".parquet",)
 
-_LETTER = re.compile(r"[^\W\d_]")
+# Runs of Arabic script (presentation forms included: some sites still publish U+FExx glyph forms)
+# and of Latin/Cyrillic letters; matching runs, not single letters, keeps the check cheap on the driver.
+_ARABIC_RUN = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF\u0750-\u077F\u08A0-\u08FF"
+                         r"\uFB50-\uFDFF\uFE70-\uFEFF]+")
+_OTHER_RUN = re.compile(r"[A-Za-z\u00C0-\u024F\u0400-\u04FF]+")
 MIN_LETTERS_FOR_RATIO = 40
-MIN_ARABIC_SHARE = 0.5
+MIN_ARABIC_SHARE = 0.5      # below this share of Arabic letters ...
+ENOUGH_ARABIC_LETTERS = 200  # ... a document is still Arabic when it has this many (an article + page code)
+MIN_ARABIC_SHARE_ANY = 0.2   # and never below this share (a long English page quoting Arabic)
 
 
 def language_problem(text: str | None) -> str | None:
     """Why a text is not an Arabic document, or None when it is (or is too short to judge here).
 
     The core refuses texts with almost no Arabic letters; this also catches English or French pages
-    that quote a few Arabic words, which would otherwise be read as (poor) Arabic reports.
+    that quote some Arabic, which would otherwise be read as (poor) Arabic reports, while keeping
+    Arabic articles that carry scraped page code or an English caption (measured on SaudiNewsNet).
     """
     if not text:
         return None
-    sample = text[:20000]
-    letters = len(_LETTER.findall(sample))
+    sample = text[:4000]  # enough to tell the language
+    arabic = sum(map(len, _ARABIC_RUN.findall(sample)))
+    letters = arabic + sum(map(len, _OTHER_RUN.findall(sample)))
     if letters < MIN_LETTERS_FOR_RATIO:
         return None
-    share = len(ARABIC_LETTER.findall(sample)) / letters
-    if share < MIN_ARABIC_SHARE:
+    share = arabic / letters
+    if share < MIN_ARABIC_SHARE_ANY or (share < MIN_ARABIC_SHARE and arabic < ENOUGH_ARABIC_LETTERS):
         return f"not Arabic: only {share:.0%} of the letters are Arabic"
     return None
 

@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS events (
     lat DOUBLE, lon DOUBLE, geo_precision TINYINT, where_prec TINYINT,
     actors VARCHAR,                -- JSON list of the event's actors
     actor_ids VARCHAR[],
-    fatalities_low INTEGER, fatalities_best INTEGER, fatalities_high INTEGER,
+    fatalities_low BIGINT, fatalities_best BIGINT, fatalities_high BIGINT,
     contested BOOLEAN, civilian_targeting BOOLEAN, confidence DOUBLE,
     json VARCHAR                   -- the event object as in rasd.document/1
 );
@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS claims (
 
 CREATE TABLE IF NOT EXISTS figures (
     doc_id VARCHAR, event_uid VARCHAR, claim_no INTEGER, figure_no INTEGER,
-    kind VARCHAR, low INTEGER, best INTEGER, high INTEGER, qualifier VARCHAR, victim_group VARCHAR,
+    kind VARCHAR, low BIGINT, best BIGINT, high BIGINT, qualifier VARCHAR, victim_group VARCHAR,
     actor VARCHAR, text VARCHAR, span_start INTEGER, span_end INTEGER
 );
 
@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS clusters (
     id VARCHAR,
     event_type VARCHAR, sub_event_type VARCHAR, date DATE, date_end DATE, country VARCHAR, admin1 VARCHAR,
     location VARCHAR, lat DOUBLE, lon DOUBLE, n_members INTEGER, n_outlets INTEGER,
-    fatalities_low INTEGER, fatalities_best INTEGER, fatalities_high INTEGER, contested BOOLEAN,
+    fatalities_low BIGINT, fatalities_best BIGINT, fatalities_high BIGINT, contested BOOLEAN,
     json VARCHAR                   -- the cluster object written by rasd.cluster
 );
 

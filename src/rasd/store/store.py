@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from rasd.store.schema import SCHEMA_SQL, SCHEMA_VERSION
 
-CHUNK = 500
+CHUNK = 1000
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 _S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
@@ -79,6 +79,8 @@ class Store:
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise FileNotFoundError(f"no rasd store at {self.path} (create it with `rasd batch ... --db {self.path}`)")
+        if not read_only and str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(self.path), read_only=read_only)
         self._lock = threading.Lock()
         if not read_only:
@@ -117,7 +119,10 @@ class Store:
         try:
             self._con.execute(f"INSERT INTO {table} ({', '.join(c for c, _ in cols)}) SELECT {select} FROM {name}")
         finally:
-            self._con.unregister(name)
+            try:
+                self._con.unregister(name)
+            except duckdb.Error:  # an aborted transaction refuses even this; the caller rolls back
+                pass
 
     # -- writing --------------------------------------------------------------------------------
 
@@ -155,23 +160,48 @@ class Store:
             todo = {i: v for i, v in by_id.items() if existing.get(i) != v[1]}
             if not todo:
                 return 0
-            rows: dict[str, list[tuple]] = {t: [] for t in DOC_TABLES}
-            for doc_id, (res, h) in todo.items():
-                self._rows_for(doc_id, res, h, texts.get(doc_id) if store_text else None, rows)
-            self._con.execute("BEGIN TRANSACTION")
-            try:
-                replaced = [i for i in todo if i in existing]
-                if replaced:
-                    for table in DOC_TABLES:
-                        key = "id" if table == "documents" else "doc_id"
-                        self._con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))", [replaced])
-                for table in DOC_TABLES:
-                    self._insert(table, rows[table])
-                self._con.execute("COMMIT")
-            except BaseException:
-                self._con.execute("ROLLBACK")
-                raise
+            self._write_safely(todo, existing, texts, store_text)
         return len(todo)
+
+    def _write_safely(self, todo: dict[str, tuple[dict, str]], existing: dict[str, str], texts: dict[str, str],
+                      store_text: bool) -> None:
+        """Write documents in one transaction; when that fails, one by one, and a document whose rows
+        cannot be stored (e.g. a figure beyond BIGINT) is kept as an error, so one bad result never
+        stops a corpus run."""
+        try:
+            self._write(todo, existing, texts, store_text)
+            return
+        except Exception as exc:  # noqa: BLE001 - narrowed below to the one document at fault
+            if len(todo) == 1:
+                [(doc_id, (res, h))] = todo.items()
+                doc = res.get("doc") or {}
+                failed = {"schema": res.get("schema", "rasd.document/1"),
+                          "doc": {"id": doc_id, "chars": doc.get("chars")},
+                          "error": f"cannot store the result: {type(exc).__name__}: {str(exc)[:300]}",
+                          "stage": "store"}
+                self._write({doc_id: (failed, h)}, existing, texts, store_text)
+                return
+        for doc_id, value in todo.items():
+            self._write_safely({doc_id: value}, existing, texts, store_text)
+
+    def _write(self, todo: dict[str, tuple[dict, str]], existing: dict[str, str], texts: dict[str, str],
+               store_text: bool) -> None:
+        rows: dict[str, list[tuple]] = {t: [] for t in DOC_TABLES}
+        for doc_id, (res, h) in todo.items():
+            self._rows_for(doc_id, res, h, texts.get(doc_id) if store_text else None, rows)
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            replaced = [i for i in todo if i in existing]
+            if replaced:
+                for table in DOC_TABLES:
+                    key = "id" if table == "documents" else "doc_id"
+                    self._con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))", [replaced])
+            for table in DOC_TABLES:
+                self._insert(table, rows[table])
+            self._con.execute("COMMIT")
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _rows_for(doc_id: str, res: dict, h: str, text: str | None, rows: dict[str, list[tuple]]) -> None:
