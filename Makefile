@@ -6,7 +6,7 @@ RASD := $(VENV)/bin/rasd
 SHARED ?= ../shared
 OUT ?= out
 
-.PHONY: install run test lint eval gazetteer gazetteer-report schema bench bench-api map web-assets serve clean
+.PHONY: install run test lint eval gazetteer gazetteer-report schema corpus bench bench-api map web-assets serve clean
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,10 @@ gazetteer: install
 
 gazetteer-report: install
 	$(PY) scripts/gazetteer_report.py $(SHARED)/data/corpus/arabic-news-2013.jsonl.gz
+
+# Both shared corpora (61k articles) into one DuckDB store, with clusters; see docs/scaling.md.
+corpus: install
+	$(RASD) batch $(SHARED)/data/corpus/*.jsonl.gz --db corpus.duckdb --jobs 2 --report corpus-report.json
 
 bench: install
 	$(PY) scripts/bench.py $(SHARED)/data/corpus/arabic-news-2013.jsonl.gz

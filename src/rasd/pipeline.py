@@ -47,8 +47,11 @@ class ExtractionError(InputError):
 
 # -- stages ---------------------------------------------------------------------------------
 
+MAX_FIGURE = 20_000_000  # more people than any war has killed or displaced at once: money, poultry, a misread
+
+
 def stage_figures(doc: Document) -> None:
-    doc.figures = figures_mod.find_figures(doc.norm)
+    doc.figures = [f for f in figures_mod.find_figures(doc.norm) if f.best <= MAX_FIGURE]
 
 
 def stage_dates(doc: Document) -> None:
