@@ -30,3 +30,8 @@ def test_a_wrapped_short_line_does_not_end_the_sentence_but_a_paragraph_does():
         "اتهم النظام المعارضة باستخدام\nمواد كيماوية\nفي هجوم بريف حلب.", "فقرة جديدة هنا"]
     lines = "عنوان قصير دون نقطة.\nالسطر الثاني جملة كاملة"
     assert len(split_sentences(lines)) == 2
+
+
+def test_agency_initials_do_not_end_a_sentence():
+    text = "وقالت مصادر محلية لوكالة الأنباء الألمانية (د.ب.أ) إن الغارات استمرت. جملة ثانية"
+    assert len(split_sentences(text)) == 2

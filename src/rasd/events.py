@@ -271,12 +271,15 @@ def _in(items: list, start: int, end: int) -> list:
 def _kill_type(figs: list) -> tuple[str, str]:
     """Type of an event known only from its victims (a bare 'قتل')."""
     groups = {f.group for f in figs if f.kind in VIOLENT_KINDS}
+    if groups == {"protesters"}:
+        return "Protests", "Excessive force against protesters"
     if groups and groups <= CIVILIAN_GROUPS:
         return "Violence against civilians", "Attack"
     return "Battles", "Armed clash"
 
 
 STRONG = 0.6  # a trigger this strong opens its own zone of a sentence
+_BLAST = re.compile(r"^(?:ال)?(?:انفجار|انفجارات|دوي|دوي انفجار)$")
 DEFAULT_SUBTYPE = {
     "Explosions/Remote violence": "Shelling/artillery/missile attack", "Protests": "Peaceful protest",
     "Riots": "Violent demonstration", "Strategic developments": "Other",
@@ -321,6 +324,10 @@ def sentence_zones(trigs: list, start: int, end: int) -> list[tuple[object, int,
     A sentence with weak triggers only is one zone read from its strongest trigger.
     """
     strong = sorted((t for t in trigs if t.weight >= STRONG), key=lambda t: t.start)
+    # "هزت انفجارات المدينة عقب غارات": the blasts are the strikes', not an event of their own
+    specific = [t for t in strong if t.event_type == "Explosions/Remote violence" and not _BLAST.match(t.phrase)]
+    if specific:
+        strong = [t for t in strong if not (t.event_type == "Explosions/Remote violence" and _BLAST.match(t.phrase))]
     if not strong:
         best = max(trigs, key=lambda t: (t.weight, -t.start))
         return [(best, start, end)]

@@ -47,6 +47,8 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     for m in _SENTENCE_END.finditer(text):
         if m.group(0)[0] == "\n" and _wrapped_line(text, pos, m):
             continue
+        if m.group(0) == "." and _initial(text, m.start()):
+            continue  # "(د.ب.أ)", "أ.ف.ب": initials of an agency, not the end of a sentence
         s, e = _trim(text, pos, m.end() if m.group(0)[0] != "\n" else m.start())
         if e > s and has_alnum(text, s, e):
             spans.append(Span(s, e))
@@ -55,6 +57,13 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     if e > s and has_alnum(text, s, e):
         spans.append(Span(s, e))
     return tuple(spans)
+
+
+def _initial(text: str, dot: int) -> bool:
+    """A dot right after a one-letter word (an abbreviation's initial)."""
+    if dot < 1 or not text[dot - 1].isalpha():
+        return False
+    return dot < 2 or not text[dot - 2].isalnum()
 
 
 _WRAP_MAX = 40
