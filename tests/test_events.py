@@ -52,3 +52,8 @@ def test_figures_with_no_event_are_kept_not_dropped():
     out = rasd.extract("نزح أكثر من 5000 شخص من مدينة تلعفر خلال اليومين الماضيين.", published="2021-03-11")
     figs = [f for e in out.events for c in e.claims for f in c.figures]
     assert any(f.kind == "displaced" and f.best == 5000 for f in figs)
+
+
+def test_killing_protesters_is_excessive_force():
+    out = rasd.extract("قتلت قوات الأمن 3 متظاهرين في مدينة البصرة اليوم.", published="2021-03-11")
+    assert (out.events[0].event_type, out.events[0].sub_event_type) == ("Protests", "Excessive force against protesters")

@@ -279,6 +279,7 @@ def _kill_type(figs: list) -> tuple[str, str]:
 
 
 STRONG = 0.6  # a trigger this strong opens its own zone of a sentence
+PROTEST_ESCALATION = ["Peaceful protest", "Protest with intervention", "Excessive force against protesters"]
 _BLAST = re.compile(r"^(?:ال)?(?:انفجار|انفجارات|دوي|دوي انفجار)$")
 DEFAULT_SUBTYPE = {
     "Explosions/Remote violence": "Shelling/artillery/missile attack", "Protests": "Peaceful protest",
@@ -373,6 +374,10 @@ def build_candidates(doc: Document, attribution) -> list[Candidate]:
                      for i, (t, zs, ze) in enumerate(zones)]
         for zi, (trig, zs, ze) in enumerate(zones):
             et, st = _type_of(trig, figs)
+            if et == "Protests":  # a protest met with force is coded by the force ("قتلت ... متظاهرين")
+                st = max((t.sub_event_type for t in trigs if t.event_type == "Protests" and t.sub_event_type
+                          and zs <= t.start < ze and t.sub_event_type in PROTEST_ESCALATION),
+                         key=PROTEST_ESCALATION.index, default=st)
             actors = [(role_hint(norm, m, trig, victim_spans), m) for m in mentions]
             if st == "Shelling/artillery/missile attack" and any(
                 h == "agent" and m.entry.id in air_actors() for h, m in actors
