@@ -20,11 +20,14 @@ import csv
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from itertools import compress, repeat
+from itertools import count as _counter
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from rasd.text.matcher import PRONOUN_SUFFIXES, PhraseMatcher, longest_first
+from rasd.text.matcher import PRONOUN_SUFFIXES, Match, MatcherSet, PhraseMatcher, longest_first
 from rasd.text.normalize import normalize_key
 from rasd.text.segment import sentence_spans
 
@@ -212,9 +215,21 @@ class _Tok(NamedTuple):
     word: bool  # starts with a letter or digit (not punctuation)
 
 
+# C-level helpers for `_tokens` and `_scan`: map() with these runs no Python bytecode per token
+_new_tok = partial(tuple.__new__, _Tok)  # skips NamedTuple's Python-level __new__
+_first_char = itemgetter(0)
+_tok_start = itemgetter(0)
+_tok_end = itemgetter(1)
+_tok_text = itemgetter(2)
+
+
 def _tokens(norm: str) -> list[_Tok]:
-    new = tuple.__new__  # skips NamedTuple's Python-level __new__: thousands of tokens per text
-    return [new(_Tok, (m.start(), m.end(), t, t[0].isalnum())) for m in _TOKEN.finditer(norm) for t in (m.group(),)]
+    """The tokens of a text. Built with map/zip over the regex matches rather than a comprehension:
+    texts have thousands of tokens and this runs once per text, a fifth of the figure stage."""
+    ms = list(_TOKEN.finditer(norm))
+    texts = list(map(re.Match.group, ms))
+    words = map(str.isalnum, map(_first_char, texts))
+    return list(map(_new_tok, zip(map(re.Match.start, ms), map(re.Match.end, ms), texts, words, strict=True)))
 
 
 @lru_cache(maxsize=65536)
@@ -222,6 +237,8 @@ def _may_open_count(word: str) -> bool:
     """False when no count can start at this word (most words), so `_quantity_at` is not asked:
     not a digit, a number word, a qualifier or vague phrase, nor بين/من/ما of a range. (_unclitic with
     the article gives every form `_quantity_at` looks up, so a word with none of them opens nothing.)"""
+    if not word[0].isalnum():
+        return False  # punctuation (`_Tok.word` is false): lets `_scan` ask about every token
     if word[0].isdigit():
         return True
     openers = _openers()
@@ -265,14 +282,18 @@ class _Hit:
     definite: bool = False
 
 
-def _hits(norm: str, toks: list[_Tok], matchers: tuple[PhraseMatcher, ...], is_kind: bool,
-          starts: list[int] | None = None, ends: list[int] | None = None) -> list[_Hit]:
-    if starts is None or ends is None:
-        starts = [t.start for t in toks]
-        ends = [t.end for t in toks]
+@cache
+def _all_matchers() -> MatcherSet:
+    """The kind and group matchers in one automaton: one pass over each text instead of five."""
+    return MatcherSet(kind_matchers() + group_matchers())
+
+
+def _hits(norm: str, toks: list[_Tok], matches: list[list[Match]], is_kind: bool,
+          starts: list[int], ends: list[int]) -> list[_Hit]:
+    """Token-aligned hits of some matchers (`matches`: each one's find_all), the longest at each place."""
     found: list[_Hit] = []
-    for matcher in matchers:
-        for m in matcher.find(norm):
+    for hits in matches:
+        for m in longest_first(hits):  # = that matcher's find()
             ts = bisect_right(starts, m.start) - 1
             te = bisect_left(ends, m.end) + 1
             if ts < 0 or te > len(toks):
@@ -482,15 +503,17 @@ def _apply_after(q: _Q, qual: str) -> None:
 def _scan(norm: str) -> tuple[list[_Tok], list[_Q], list[_Hit], list[_Hit]]:
     """Tokens, the counts, the kind-word hits and the group-noun hits of a text."""
     toks = _tokens(norm)
-    starts = [t.start for t in toks]
-    ends = [t.end for t in toks]
-    kinds = _hits(norm, toks, kind_matchers(), True, starts, ends)
-    groups = _hits(norm, toks, group_matchers(), False, starts, ends)
+    starts = list(map(_tok_start, toks))
+    ends = list(map(_tok_end, toks))
+    matches = _all_matchers().find_all(norm)
+    n_kind = len(kind_matchers())
+    kinds = _hits(norm, toks, matches[:n_kind], True, starts, ends)
+    groups = _hits(norm, toks, matches[n_kind:], False, starts, ends)
     kind_at = {h.ts: h for h in kinds}
     group_at = {h.ts: h for h in groups}
     qs: list[_Q] = []
     # only these tokens can start a count or a counting noun; the loop jumps from one to the next
-    opens = {i for i, t in enumerate(toks) if t.word and _may_open_count(t.text)}
+    opens = set(compress(_counter(), map(_may_open_count, map(_tok_text, toks))))
     cands = sorted(opens | kind_at.keys() | group_at.keys())
     ci, nc = 0, len(cands)
     i = 0
@@ -590,15 +613,12 @@ class _Fig:
 
 
 def _sentence_ids(norm: str, toks: list[_Tok]) -> list[int]:
-    sents = sentence_spans(norm)
-    bounds = [s.start for s in sents]
-    ids: list[int] = []
-    j, nb = 0, len(bounds)  # j = how many sentences start at or before the token (tokens are in order)
-    for t in toks:
-        while j < nb and bounds[j] <= t.start:
-            j += 1
-        ids.append(j - 1 if j else 0)
-    return ids
+    """The sentence of every token: the last sentence starting at or before it (0 before the first).
+
+    One C-level bisect per token: with the first sentence start left out, bisect_right counts the
+    sentences after the first that start at or before the token, which is that index."""
+    later_starts = [s.start for s in sentence_spans(norm)[1:]]
+    return list(map(bisect_right, repeat(later_starts), map(_tok_start, toks)))
 
 
 def _negated(toks: list[_Tok], hit: _Hit, window: int = 2) -> bool:

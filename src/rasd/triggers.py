@@ -126,13 +126,20 @@ def _cue_matcher() -> PhraseMatcher[_Cue]:
 
 def find_triggers(norm: str) -> list[Trigger]:
     """Lexicon triggers in the text, leftmost-longest, with the lexicon's type and weight."""
+    return list(_triggers_of(norm))
+
+
+@lru_cache(maxsize=8)
+def _triggers_of(norm: str) -> tuple[Trigger, ...]:
+    """`find_triggers`, cached (immutable): the pipeline asks for a text's triggers in the trigger
+    stage (through find_event_triggers) and again when it builds events."""
     out = []
     for m in _trigger_matcher().find(norm):
         e = max(m.payloads, key=lambda p: p.weight)
         if not e.event_type:
             continue  # a blocker row: this longer phrase is not an event ("السيطرة على الوضع")
         out.append(Trigger(m.start, m.end, e.event_type, e.sub_event_type, e.weight, norm[m.start:m.end]))
-    return out
+    return tuple(out)
 
 
 def find_weapons(norm: str) -> list[WeaponMention]:

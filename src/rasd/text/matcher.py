@@ -102,7 +102,8 @@ class PhraseMatcher(Generic[T]):
         hits: list[Match[T]] = []
         n = len(text)
         suffixes = self.suffixes
-        # str.isalnum() is is_word_char(): "_" is not alphanumeric; inlined, this loop is the hot path
+        # str.isalnum() is is_word_char(): "_" is not alphanumeric; inlined (not `_on_boundaries`, which
+        # must stay the same check), as this loop is the hot path of every matcher
         for last, (key, payloads, stripped, length) in self._automaton.iter(text):
             start, end = last - length + 1, last + 1
             if end < n and text[end].isalnum():
@@ -128,6 +129,71 @@ class PhraseMatcher(Generic[T]):
     def find(self, text: str) -> list[Match[T]]:
         """Leftmost-longest non-overlapping hits, in text order."""
         return longest_first(self.find_all(text))
+
+
+def _on_boundaries(text: str, n: int, last: int, value: tuple, suffixes: frozenset[str]) -> Match | None:
+    """The Match for an automaton hit ending at text[last] when it sits on word boundaries (a clitic
+    chain allowed before it, one of `suffixes` after it), else None: for MatcherSet, the very check
+    that PhraseMatcher.find_all runs inlined (change both together)."""
+    key, payloads, stripped, length = value
+    start, end = last - length + 1, last + 1
+    if end < n and text[end].isalnum():
+        tail_end = end + 1
+        while tail_end < n and text[tail_end].isalnum():
+            tail_end += 1
+        if text[end:tail_end] not in suffixes:
+            return None
+    token_start = start
+    while token_start > 0 and text[token_start - 1].isalnum():
+        token_start -= 1
+    prefix = text[token_start:start]
+    if stripped:
+        if prefix not in ARTICLE_PREFIXES and prefix not in BARE_PREFIXES:
+            return None
+        if prefix.endswith("لل") or prefix.endswith("ال"):
+            start -= 2 if prefix.endswith("ال") else 1
+    elif prefix and prefix not in BARE_PREFIXES and (key.startswith(ARTICLE) or prefix not in ARTICLE_PREFIXES):
+        return None
+    return Match(start, end, key, payloads)
+
+
+class MatcherSet:
+    """Several PhraseMatchers run over a text in one automaton pass.
+
+    Walking a text with an automaton costs about as much as checking its hits, so matchers that
+    always run over the same text together (the figure stage has five) share one merged automaton:
+    each surface form keeps the entry it had in every matcher, and each hit is checked with its own
+    matcher's suffixes. `find_all(text)[i]` equals `matchers[i].find_all(text)`, in the same order
+    (hits come by end offset, then longest first, in both automata).
+    """
+
+    def __init__(self, matchers: Iterable[PhraseMatcher]) -> None:
+        self.matchers = tuple(matchers)
+        self._suffixes = tuple(m.suffixes for m in self.matchers)
+        merged: dict[str, list[tuple]] = {}
+        for index, matcher in enumerate(self.matchers):
+            if len(matcher._automaton):
+                for surface, value in matcher._automaton.items():
+                    merged.setdefault(surface, []).append((index, value))
+        self._automaton = ahocorasick.Automaton()
+        for surface, entries in merged.items():
+            self._automaton.add_word(surface, tuple(entries))
+        if merged:
+            self._automaton.make_automaton()
+
+    def find_all(self, text: str) -> list[list[Match]]:
+        """Every matcher's boundary-respecting hits, possibly overlapping (one list per matcher)."""
+        found: list[list[Match]] = [[] for _ in self.matchers]
+        if not len(self._automaton):
+            return found
+        n = len(text)
+        suffixes = self._suffixes
+        for last, entries in self._automaton.iter(text):
+            for index, value in entries:
+                hit = _on_boundaries(text, n, last, value, suffixes[index])
+                if hit is not None:
+                    found[index].append(hit)
+        return found
 
 
 S = TypeVar("S")
