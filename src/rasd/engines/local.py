@@ -17,7 +17,9 @@ def batched(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
 def process_records(records: list[dict]) -> list[dict]:
     """Extract each record; every failure (even a bug in the extractor) becomes an error object."""
     from rasd.cli import extract_record
+    from rasd.pipeline import warm_up
 
+    warm_up()
     out = []
     for rec in records:
         try:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
+from operator import itemgetter
 from typing import overload
 
 from rasd.text.matcher import ARTICLE, ARTICLE_PREFIXES, BARE_PREFIXES, Match
@@ -31,6 +33,18 @@ _TOKEN = re.compile(r"[^\W_]+")
 _PREFIXES = BARE_PREFIXES | ARTICLE_PREFIXES
 # every leading part of a valid proclitic chain ("و", "وب", "وبا"): splitting a word stops at the first miss
 _PREFIX_STEMS = frozenset(p[:i] for p in _PREFIXES for i in range(len(p) + 1))
+_PLAN_CACHE_SIZE = 200_000  # distinct words whose matcher plan is kept (a few tens of MB at most)
+
+
+_Hit = tuple[int, int, str, tuple[int, ...]]  # a `Match` before it is kept: start, end, key, payloads
+
+
+# one proclitic split of a word: (prefix length, prefix, rest, second words of longer names, single hits)
+_Step = tuple[int, str, str, frozenset[str], tuple[tuple[int, str, tuple[int, ...]], ...]]
+
+
+def _longest_first(hit: _Hit) -> tuple[int, int]:
+    return hit[0] - hit[1], hit[0]
 
 
 class WordIndex:
@@ -60,7 +74,15 @@ class WordIndex:
         for lst in index.values():
             lst.sort(key=lambda e: -len(e[0]))
         self._index = index
-        self._multi_first = frozenset(h.split(" ", 1)[0] for h in index if " " in h)
+        # first word -> the second words of the longer names it starts: "في", "تل", "عين" start names,
+        # but only a few words may follow them, so most look-ups need no string concatenation
+        seconds: dict[str, set[str]] = {}
+        for h in index:
+            if " " in h:
+                first, second = h.split(" ", 1)
+                seconds.setdefault(first, set()).add(second)
+        self._seconds = {k: frozenset(v) for k, v in seconds.items()}
+        self._plans: dict[str, tuple[_Step, ...]] = {}  # word -> `_plan(word)`
 
     def __len__(self) -> int:
         return len(self._payloads)
@@ -72,59 +94,116 @@ class WordIndex:
     def keys(self) -> list[str]:
         return list(self._payloads)
 
+    def _plan(self, word: str) -> tuple[_Step, ...]:
+        """What a word can start, worked out once per distinct word (cached): for each valid proclitic
+        split, the single-word hits it yields (offsets relative to the word) and the second words of the
+        longer names that may start there. Single-word hits depend on the word alone, so only names of
+        several words need the text; most words yield nothing and cost one dict look-up per occurrence."""
+        plan = self._plans.get(word)
+        if plan is not None:
+            return plan
+        index = self._index
+        steps = []
+        for plen in range(0, len(word) - 1):
+            prefix = word[:plen]
+            if prefix not in _PREFIX_STEMS:
+                break
+            if plen and prefix not in _PREFIXES:
+                continue
+            form = word[plen:]
+            multi = self._seconds.get(form, frozenset())  # (empty: no longer name starts here)
+            singles = []
+            for surface, key, stripped in index.get(form, ()):
+                start = plen  # a single-word name ends with the word (surface == form)
+                if stripped:
+                    # "بالرقة" / "للرقة": the article (or the ل of لل) is in the text
+                    if prefix.endswith(ARTICLE):
+                        start = plen - 2
+                    elif prefix.endswith("لل"):
+                        start = plen - 1
+                    elif not (prefix.endswith("ل") and surface.startswith("ل")):  # "للواء" = ل + اللواء
+                        continue
+                elif prefix and prefix not in BARE_PREFIXES and key.startswith(ARTICLE):
+                    continue
+                singles.append((start, key, self._payloads[key]))
+            if multi or singles:
+                steps.append((plen, prefix, form, multi, tuple(singles)))
+        if len(self._plans) >= _PLAN_CACHE_SIZE:
+            self._plans.clear()  # a long corpus run: keep memory bounded (the frequent words come back)
+        plan = self._plans[word] = tuple(steps)
+        return plan
+
     def find_all(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match[int]]:
         """Every word-aligned hit, possibly overlapping (`toks`: the text's words, when already split)."""
-        hits: list[Match[int]] = []
+        return [Match(*hit) for hit in self._hits(text, toks)]
+
+    def _hits(self, text: str, toks: list[tuple[int, int, str]] | None) -> list[_Hit]:
+        """`find_all` as plain tuples: `find` keeps about half of them, so only those become `Match`es.
+
+        Hits come in the order of the words, then of the proclitic splits, names of several words before
+        single words (the order `find` breaks ties by)."""
+        hits: list[_Hit] = []
+        append = hits.append
         n = len(text)
         index = self._index
-        multi_first = self._multi_first
+        plans = self._plans
         if toks is None:
             toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
-        for i, (s, e, word) in enumerate(toks):
-            nxt = toks[i + 1][2] if i + 1 < len(toks) and toks[i + 1][0] == e + 1 and text[e] == " " else None
-            for plen in range(0, len(word) - 1):
-                prefix = word[:plen]
-                if prefix not in _PREFIX_STEMS:
-                    break
-                form = word[plen:]
-                entries = index.get(form)
-                if nxt is not None and form in multi_first:
-                    longer = index.get(form + " " + nxt)
+        last = len(toks) - 1
+        # look every word's plan up at C speed, fill in the words never seen, then visit only the words
+        # that start something (about a third of a text's words)
+        words = list(map(itemgetter(2), toks))
+        plan_of = list(map(plans.get, words))
+        try:
+            i = plan_of.index(None)
+            while True:
+                plan_of[i] = self._plan(words[i])
+                i = plan_of.index(None, i + 1)
+        except ValueError:
+            pass
+        for i in compress(range(len(plan_of)), plan_of):
+            s, e, _word = toks[i]
+            for plen, prefix, form, multi, singles in plan_of[i]:
+                if multi and i < last and toks[i + 1][2] in multi and toks[i + 1][0] == e + 1 and text[e] == " ":
+                    longer = index.get(form + " " + toks[i + 1][2])
                     if longer:
-                        entries = longer + entries if entries else longer
-                if not entries or (plen and prefix not in _PREFIXES):
-                    continue
-                a = s + plen
-                for surface, key, stripped in entries:
-                    end = a + len(surface)
-                    if end > e:  # a name of several words
-                        if end > n or (end < n and text[end].isalnum() and text[end] != "_") \
-                                or not text.startswith(surface, a):
-                            continue
-                    start = a
-                    if stripped:
-                        # "بالرقة" / "للرقة": the article (or the ل of لل) is in the text
-                        if prefix.endswith(ARTICLE):
-                            start = a - 2
-                        elif prefix.endswith("لل"):
-                            start = a - 1
-                        elif not (prefix.endswith("ل") and surface.startswith("ل")):  # "للواء" = ل + اللواء
-                            continue
-                    elif prefix and prefix not in BARE_PREFIXES and key.startswith(ARTICLE):
-                        continue
-                    hits.append(Match(start, end, key, self._payloads[key]))
+                        a = s + plen
+                        for surface, key, stripped in longer:
+                            end = a + len(surface)
+                            if end > n or (end < n and text[end].isalnum() and text[end] != "_") \
+                                    or not text.startswith(surface, a):
+                                continue
+                            start = a
+                            if stripped:
+                                if prefix.endswith(ARTICLE):
+                                    start = a - 2
+                                elif prefix.endswith("لل"):
+                                    start = a - 1
+                                elif not (prefix.endswith("ل") and surface.startswith("ل")):
+                                    continue
+                            elif prefix and prefix not in BARE_PREFIXES and key.startswith(ARTICLE):
+                                continue
+                            append((start, end, key, self._payloads[key]))
+                for start, key, payloads in singles:
+                    append((s + start, e, key, payloads))
         return hits
 
     def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match[int]]:
         """Leftmost-longest non-overlapping hits, in text order."""
-        hits = self.find_all(text, toks)
-        chosen: list[Match[int]] = []
+        return [Match(*hit) for hit in self.find_spans(text, toks)]
+
+    def find_spans(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[_Hit]:
+        """`find` as (start, end, key, payloads) tuples: the geoparser drops most hits unread, so it
+        makes a `Match` only of those it keeps."""
+        chosen: list[_Hit] = []
         taken = bytearray(len(text) + 1)
-        for hit in sorted(hits, key=lambda m: (-(m.end - m.start), m.start)):
-            if taken.find(1, hit.start, hit.end) < 0:
+        for hit in sorted(self._hits(text, toks), key=_longest_first):
+            start, end = hit[0], hit[1]
+            if taken.find(1, start, end) < 0:
                 chosen.append(hit)
-                taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
-        return sorted(chosen, key=lambda m: m.start)
+                taken[start:end] = b"\x01" * (end - start)
+        chosen.sort(key=itemgetter(0))
+        return chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +244,9 @@ class PlaceList(Sequence[Place]):
     def __init__(self, rows: list[str | Place]) -> None:
         self._rows = rows
         self._by_type: dict[str, list[Place]] = {}
+        # values the geoparser derives from a place alone, by id(place): safe, as the list keeps every
+        # place it has parsed alive for as long as it lives
+        self.memo: dict[int, tuple] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -182,6 +264,17 @@ class PlaceList(Sequence[Place]):
         if isinstance(row, str):
             row = self._rows[i] = _parse(row)
         return row
+
+    def many(self, idxs: Iterable[int]) -> list[Place]:
+        """The places at several indices (a name's payloads): one call instead of one `[i]` each."""
+        rows = self._rows
+        out = []
+        for i in idxs:
+            row = rows[i]
+            if row.__class__ is str:
+                row = rows[i] = _parse(row)
+            out.append(row)
+        return out
 
     def __iter__(self) -> Iterator[Place]:
         for i in range(len(self._rows)):

@@ -21,6 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import accumulate, islice, repeat
+from operator import not_, sub
 
 from rasd.places.gazetteer import NOT_PLACE, Gazetteer, Place, PlaceList, load_gazetteer
 from rasd.text.matcher import Match, strip_clitics
@@ -65,6 +67,8 @@ class _Cues:
     common: dict[str, float]  # name -> share of its news occurrences with a locative cue
     max_len: int
     last_words: frozenset[str] = frozenset()  # the last word of every cue: what may precede a name
+    suffix_first: frozenset[str] = frozenset()  # the first word of every suffix cue: what may follow one
+    ends_cue: dict[str, bool] = field(default_factory=dict)  # word -> may end a cue (filled as words come)
 
 
 @cache
@@ -97,7 +101,8 @@ def load_cues() -> _Cues:
         if len(parts) >= 3:
             common[parts[0]] = float(parts[2])
     last = frozenset(k[-1] for k in kinds)
-    return _Cues(kinds, suffixes, frozenset(stop), common, max(len(k) for k in kinds), last)
+    return _Cues(kinds, suffixes, frozenset(stop), common, max(len(k) for k in kinds), last,
+                 frozenset(k[0] for k in suffixes))
 
 
 @dataclass(slots=True)
@@ -113,6 +118,19 @@ class _Reading:
     suffix: str | None = None
     adjective: bool = False  # "القوات السعودية": a name used as an adjective
     nisba: bool = False  # "السورية" read as "سورية" with the article: an adjective of a country
+    # per-reading caches, filled once the cues are final (`_every`, `_candidates`): the context, the
+    # anchor look-ahead and the main loop each ask for them again
+    every: list[Place] | None = None
+    cands: list[Place] | None = None
+    own: Place | None = None  # `_own_place`, once `own_done`
+    own_done: bool = False
+
+
+def _every(r: _Reading, places: PlaceList) -> list[Place]:
+    """Every place listed under the reading's name (shared, never mutated)."""
+    if r.every is None:
+        r.every = places.many(r.match.payloads)
+    return r.every
 
 
 def _words_before(norm: str, pos: int, limit: int = 4) -> list[tuple[int, int, str]]:
@@ -140,6 +158,7 @@ def _token_forms(word: str) -> tuple[str, ...]:
 
 
 _ALNUM = re.compile(r"[^\W_]+")
+_ALNUM_SPLIT = re.compile(r"([^\W_]+)")
 
 
 class _Tokens:
@@ -147,11 +166,14 @@ class _Tokens:
     index instead of rescanning characters for every one of ~100 name hits per article."""
 
     def __init__(self, norm: str) -> None:
-        self.toks = [(m.start(), m.end(), m.group(0)) for m in _ALNUM.finditer(norm)]
-        self.starts = [t[0] for t in self.toks]
+        # one C-level split gives gap, word, gap, word, ..., gap: offsets are running sums of the part
+        # lengths, with no match object per word (this runs over every word of every article)
+        parts = _ALNUM_SPLIT.split(norm)
+        offsets = list(accumulate(map(len, parts), initial=0))
+        self.starts = offsets[1:-1:2]
+        self.toks = list(zip(self.starts, offsets[2::2], parts[1::2], strict=True))
         # joined[i]: only spaces/quotes between word i-1 and word i (same clause)
-        gaps = [norm[a[1]:b[0]] for a, b in zip(self.toks, self.toks[1:], strict=False)]
-        self.joined = [False] + [g == " " or not g.strip(_QUOTES) for g in gaps]
+        self.joined = [False, *map(not_, map(str.strip, parts[2:-1:2], repeat(_QUOTES)))]
 
     def token_start(self, pos: int) -> tuple[int, int]:
         """(index, start) of the word that contains pos."""
@@ -191,14 +213,24 @@ def _read_cues(norm: str, m: Match[int], cues: _Cues, tx: _Tokens) -> _Reading:
     pos = len(words)
 
     def take(allowed: tuple[str, ...]) -> tuple[str, str, int, int] | None:
+        # every cue ends with the word right before `pos` (or, for a one-word cue, with that word
+        # without its proclitics): when that word ends no cue, nothing below can match
+        if not pos:
+            return None
+        if not _ends_cue(words[pos - 1][2], cues):
+            return None
+        kinds = cues.kinds
         for n in range(min(cues.max_len, pos), 0, -1):
             seq = words[pos - n:pos]
-            variants = [tuple(w[2] for w in seq)]
-            first_forms = _token_forms(seq[0][2])
-            for f in first_forms[1:]:
-                variants.append((f, *variants[0][1:]))
-            for v in variants:
-                kind = cues.kinds.get(v)
+            # the words as written, then with the first word's proclitics stripped ("بمدينة" -> "مدينة")
+            v = tuple([w[2] for w in seq])
+            kind = kinds.get(v)
+            if kind in allowed:
+                return kind, " ".join(v), n, 0
+            first_forms = _token_forms(v[0])
+            if len(first_forms) > 1:
+                v = (first_forms[1], *v[1:])
+                kind = kinds.get(v)
                 if kind in allowed:
                     glue = seq[0][2][: len(seq[0][2]) - len(v[0])]
                     if "ب" in glue or glue.endswith("ل"):
@@ -234,8 +266,13 @@ def _read_cues(norm: str, m: Match[int], cues: _Cues, tx: _Tokens) -> _Reading:
         if m.key.startswith("ال") and definite and (strip_clitics(prev),) not in cues.kinds and not glued:
             r.adjective = True
     # words after the toponym: "ريف حلب الغربي", "دمشق وريفها", "زنجبار وضواحيها"
+    # most names are followed by no suffix cue's first word: look at that word alone before the rest
+    first = _WORD.search(norm, m.end, m.end + 40)
+    if first is None or first.group() not in cues.suffix_first:
+        return r
     after = norm[m.end:m.end + 40]
-    toks = [(mm.start(), mm.end(), mm.group(0)) for mm in _WORD.finditer(after)]
+    # only the first two words can be a suffix cue
+    toks = [(mm.start(), mm.end(), mm.group(0)) for mm in islice(_WORD.finditer(after), 2)]
     if toks and after[: toks[0][0]].strip(_QUOTES) == "":
         for n in (2, 1):
             seq = toks[:n]
@@ -256,6 +293,9 @@ class _Context:
     hint: str | None
     points: list[tuple[float, float]]
     scores: dict[int, tuple] = field(default_factory=dict)  # per-article cache: a name recurs
+    lats: list[float] = field(default_factory=list)  # the points' coordinates, for `_score_uncached`
+    lons: list[float] = field(default_factory=list)
+    fixed: dict[int, tuple] = field(default_factory=dict)  # the gazetteer's `PlaceList.memo`
 
 
 def _context(readings: list[_Reading], places: PlaceList, hint: str | None, cues: _Cues) -> _Context:
@@ -268,18 +308,23 @@ def _context(readings: list[_Reading], places: PlaceList, hint: str | None, cues
     # pass 1: countries, governorates and curated places name the article's countries; pass 2: big
     # cities add their country only when it agrees with pass 1 (or pass 1 found none): "زنجبار" in a
     # Yemen story is Zinjibar, not Zanzibar
+    # each reading's well-known namesakes do not depend on the pass: worked out once for both
+    eminent: list[tuple[list[Place], bool]] = []
+    for r in usable:
+        # a governorate cue narrows reliably ("محافظة البيضاء" is Yemen's); a town cue does not (Libya's
+        # Al Bayda is a city too), so then every well-known namesake counts
+        pool = _candidates(r, places) if r.level in ("adm1", "adm2") else _every(r, places)
+        cands = [p for p in pool if p.eminent and p.placetype != "neighbourhood"]
+        coarse = any(p.placetype == "country" for p in cands) or all(
+            p.placetype == "region" or p.curated for p in cands)
+        if coarse and any(p.placetype == "country" for p in cands):
+            cands = [p for p in cands if p.placetype == "country"]
+        if cands:
+            eminent.append((cands, coarse))
     for big_cities in (False, True):
         known = set(countries)
-        for r in usable:
-            # a governorate cue narrows reliably ("محافظة البيضاء" is Yemen's); a town cue does not (Libya's
-            # Al Bayda is a city too), so then every well-known namesake counts
-            pool = _candidates(r, places) if r.level in ("adm1", "adm2") else [places[i] for i in r.match.payloads]
-            cands = [p for p in pool if p.eminent and p.placetype != "neighbourhood"]
-            coarse = any(p.placetype == "country" for p in cands) or all(
-                p.placetype == "region" or p.curated for p in cands)
-            if coarse and any(p.placetype == "country" for p in cands):
-                cands = [p for p in cands if p.placetype == "country"]
-            if not cands or coarse == big_cities:
+        for cands, coarse in eminent:
+            if coarse == big_cities:
                 continue
             ccs = {p.country for p in cands}
             if big_cities and known and not ccs & known:
@@ -294,6 +339,8 @@ def _context(readings: list[_Reading], places: PlaceList, hint: str | None, cues
                 admin1[a1.pop()] += 1
                 best = max(cands, key=lambda p: (_RANK.get(p.placetype, 1), p.population or 0))
                 points.append((best.lat, best.lon))
+    # the nearest point is all that is asked of them: a place named ten times counts once
+    points = list(dict.fromkeys(points))
     if hint:
         countries[hint] += 3
     # second pass: towns of the article's countries that sit in a single governorate
@@ -302,7 +349,8 @@ def _context(readings: list[_Reading], places: PlaceList, hint: str | None, cues
         a1 = {(p.country, p.admin1) for p in cands if p.admin1}
         if len(a1) == 1 and len(cands) <= 2:
             admin1[a1.pop()] += 1
-    return _Context(countries, admin1, hint, points)
+    return _Context(countries, admin1, hint, points, lats=[a for a, _ in points], lons=[b for _, b in points],
+                    fixed=places.memo)
 
 
 def _score(p: Place, ctx: _Context) -> tuple:
@@ -318,15 +366,27 @@ def _score_uncached(p: Place, ctx: _Context) -> tuple:
     in_admin1 = ctx.admin1.get((p.country, p.admin1), 0) if p.admin1 else 0
     dist = 0.0
     if ctx.points:
-        dist = min(math.hypot(p.lat - la, p.lon - lo) for la, lo in ctx.points)
+        # the same float operations as hypot(p.lat - la, p.lon - lo) per point, without a Python loop
+        dist = min(map(math.hypot, map(sub, repeat(p.lat), ctx.lats), map(sub, repeat(p.lon), ctx.lons)))
+    fixed = ctx.fixed.get(id(p))
+    if fixed is None:
+        # the parts that depend on the place alone, kept across articles
+        fixed = ctx.fixed[id(p)] = (p.eminent, _RANK.get(p.placetype, 1) + p.curated * 0.6,
+                                    math.log10((p.population or 0) + 1))
     return (
-        (p.country == ctx.hint) * 2 + (in_country > 0), p.eminent, in_admin1 > 0, _RANK.get(p.placetype, 1) + p.curated * 0.6,
-        math.log10((p.population or 0) + 1), -dist,
+        (p.country == ctx.hint) * 2 + (in_country > 0), fixed[0], in_admin1 > 0, fixed[1], fixed[2], -dist,
     )
 
 
 def _candidates(r: _Reading, places: PlaceList) -> list[Place]:
-    cands = [places[i] for i in r.match.payloads]
+    """The reading's places narrowed by its cues (cached on the reading: shared, never mutated)."""
+    if r.cands is None:
+        r.cands = _candidates_uncached(r, places)
+    return r.cands
+
+
+def _candidates_uncached(r: _Reading, places: PlaceList) -> list[Place]:
+    cands = _every(r, places)
     wanted: tuple[str, ...] = ()
     if r.level == "adm1" or (r.modifier in ("rural", "direction") and r.level is None) or r.suffix == "rural":
         wanted = ("region", "country", "feature", "county")
@@ -492,6 +552,19 @@ def _mention(r: _Reading, p: Place, start: int | None = None, end: int | None = 
 _ANCHOR_GAP = re.compile(r"\s*[،,]?\s*(في\s+|ب)?")
 
 
+def _own_place(r: _Reading, gaz: Gazetteer, ctx: _Context, cues: _Cues) -> Place | None:
+    """The place reading r names on its own (no anchor after it), None when the gate rejects it.
+
+    Cached on the reading: the reading before asks for it (as its anchor, or the Y of "بين X و Y"),
+    then the main loop asks again."""
+    if not r.own_done:
+        every = _every(r, gaz.places)
+        p = _choose(r, _candidates(r, gaz.places), every, ctx)
+        r.own = p if p is not None and _accept(r, p, cues, ctx, every) else None
+        r.own_done = True
+    return r.own
+
+
 def _anchor(norm: str, readings: list[_Reading], i: int, gaz: Gazetteer, ctx: _Context, cues: _Cues) -> Place | None:
     """The place right after reading i when joined by ب/في ("X بريف Y", "X في محافظة Y")."""
     if i + 1 >= len(readings):
@@ -503,10 +576,7 @@ def _anchor(norm: str, readings: list[_Reading], i: int, gaz: Gazetteer, ctx: _C
     joined = _ANCHOR_GAP.fullmatch(gap)
     if not joined or (not joined.group(1) and nxt.modifier != "direction"):
         return None
-    p = _choose(nxt, _candidates(nxt, gaz.places), [gaz.places[j] for j in nxt.match.payloads], ctx)
-    if p is None or not _accept(nxt, p, cues, ctx, [gaz.places[j] for j in nxt.match.payloads]):
-        return None
-    return p
+    return _own_place(nxt, gaz, ctx, cues)
 
 
 def _second_of_between(norm: str, readings: list[_Reading], i: int, gaz: Gazetteer, ctx: _Context,
@@ -518,9 +588,8 @@ def _second_of_between(norm: str, readings: list[_Reading], i: int, gaz: Gazette
         gap = norm[readings[i].end:nxt.match.start]
         if len(gap) > 20 or "و" not in gap or any(ch in gap for ch in ".،,؛"):
             return None
-        every = [gaz.places[k] for k in nxt.match.payloads]
-        q = _choose(nxt, _candidates(nxt, gaz.places), every, ctx)
-        if q is not None and _accept(nxt, q, cues, ctx, every):
+        q = _own_place(nxt, gaz, ctx, cues)
+        if q is not None:
             return j, q
     return None
 
@@ -557,29 +626,40 @@ def _lies_in(c: Place, anchor: Place, modifier: str | None) -> bool:
 _NEEDS_CUE: dict[str, bool] = {}
 
 
-def _needs_cue(m: Match[int], cues: _Cues, gaz: Gazetteer) -> bool:
+def _needs_cue(key: str, payloads: tuple[int, ...], cues: _Cues, gaz: Gazetteer) -> bool:
     """A name the precision gate takes only after a cue: a stop word, or a name of minor villages only."""
-    hit = _NEEDS_CUE.get(m.key)
+    hit = _NEEDS_CUE.get(key)
     if hit is None:
-        hit = m.key in cues.stop or len(m.key.replace(" ", "")) <= 2 or not any(
-            gaz.places[i].major for i in m.payloads if i >= 0)
+        hit = key in cues.stop or len(key.replace(" ", "")) <= 2 or not any(
+            gaz.places[i].major for i in payloads if i >= 0)
         if gaz is load_gazetteer():
-            _NEEDS_CUE[m.key] = hit
+            _NEEDS_CUE[key] = hit
     return hit
 
 
-def _worth_reading(norm: str, m: Match[int], tx: _Tokens, cues: _Cues, gaz: Gazetteer) -> bool:
+def _ends_cue(word: str, cues: _Cues) -> bool:
+    """Whether a word (as written, or without its proclitics) is the last word of some cue (cached)."""
+    can = cues.ends_cue.get(word)
+    if can is None:
+        if len(cues.ends_cue) >= 200_000:
+            cues.ends_cue.clear()  # a long corpus run: keep memory bounded
+        can = cues.ends_cue[word] = word in cues.last_words or _token_forms(word)[-1] in cues.last_words
+    return can
+
+
+def _worth_reading(norm: str, start: int, key: str, payloads: tuple[int, ...], tx: _Tokens, cues: _Cues,
+                   gaz: Gazetteer) -> bool:
     """Cheap pre-filter: most name hits in news are village names that are also words ("قال", "عمل")
-    with no cue before them; the gate would reject them after the full cue reading, so skip them here."""
-    if " " in m.key or not _needs_cue(m, cues, gaz):
+    with no cue before them; the gate would reject them after the full cue reading, so skip them here.
+    (It takes the hit's fields, not a `Match`: only the hits it keeps are made into one.)"""
+    if " " in key or not _needs_cue(key, payloads, cues, gaz):
         return True
-    ti, ts = tx.token_start(m.start)
-    if ts < m.start:
+    ti, ts = tx.token_start(start)
+    if ts < start:
         return True  # a proclitic on the name itself ("بقرية", "وحلب"): read it
     if ti == 0 or not tx.joined[ti]:
         return False
-    prev = tx.toks[ti - 1][2]
-    return prev in cues.last_words or _token_forms(prev)[-1] in cues.last_words
+    return _ends_cue(tx.toks[ti - 1][2], cues)
 
 
 def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer | None = None) -> list[PlaceMention]:
@@ -587,8 +667,8 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
     gaz = gazetteer or load_gazetteer()
     cues = load_cues()
     tx = _Tokens(norm)
-    readings = [_read_cues(norm, m, cues, tx) for m in gaz.matcher.find(norm, tx.toks)
-                if NOT_PLACE not in m.payloads and _worth_reading(norm, m, tx, cues, gaz)]
+    readings = [_read_cues(norm, Match(*hit), cues, tx) for hit in gaz.matcher.find_spans(norm, tx.toks)
+                if NOT_PLACE not in hit[3] and _worth_reading(norm, hit[0], hit[2], hit[3], tx, cues, gaz)]
     # "ريفي إدلب وحلب", "محافظتي إب وتعز": a cue carries over to a name joined by و
     for prev, cur in zip(readings, readings[1:], strict=False):
         gap = norm[prev.end:cur.match.start]
@@ -617,9 +697,13 @@ def find_places(norm: str, country_hint: str | None = None, gazetteer: Gazetteer
                 # (a governorate or a city is no unknown village: an odd anchor does not remove it)
                 cands = sorted((c for c in near if _RANK.get(c.placetype, 1) == top),
                                key=lambda c: math.hypot(c.lat - anchor.lat, c.lon - anchor.lon))[:1]
-        p = _choose(r, cands, [gaz.places[j] for j in r.match.payloads], ctx)
-        if p is None or not _accept(r, p, cues, ctx, [gaz.places[j] for j in r.match.payloads],
-                                    anchored=anchor is not None):
+        if anchor is None:
+            p = _own_place(r, gaz, ctx, cues)
+        else:
+            p = _choose(r, cands, _every(r, gaz.places), ctx)
+            if p is not None and not _accept(r, p, cues, ctx, _every(r, gaz.places), anchored=True):
+                p = None
+        if p is None:
             i += 1
             continue
         if r.modifier == "between":
@@ -689,6 +773,9 @@ def _merge_containers(norm: str, out: list[PlaceMention]) -> list[PlaceMention]:
 _VAGUE = re.compile(
     r"(?<!\w)(?:[وفبل]|لل|في\s+|وفي\s+)?(?P<area>(?P<d1>شمال|جنوب|شرق|غرب|وسط)ي?\s+البلاد"
     r"|ال(?:محافظات|مناطق|اقاليم|ولايات)\s+ال(?P<d2>شمال|جنوب|شرق|غرب)يه)(?!\w)")
+
+
+_VAGUE_PLURALS = ("المحافظات", "المناطق", "الاقاليم", "الولايات")  # what `_VAGUE` needs without البلاد
 
 
 @cache
@@ -763,7 +850,8 @@ def _vague_areas(norm: str, out: list[PlaceMention], ctx: _Context, gaz: Gazette
                 if pm is not None:
                     pm.name_start, pm.name_end = m.name_start, m.name_end
                     out[k] = pm
-    if "البلاد" not in norm and "يه" not in norm:
+    # (a cheap test first: "يه" is in nearly every text, the words the pattern needs are not)
+    if "البلاد" not in norm and ("يه" not in norm or not any(w in norm for w in _VAGUE_PLURALS)):
         return out
     cc = ctx.hint or (ctx.countries.most_common(1)[0][0] if ctx.countries else None)
     if cc is None:
