@@ -56,7 +56,10 @@ def stage_figures(doc: Document) -> None:
 
 
 def stage_dates(doc: Document) -> None:
-    doc.dates, warnings = dates_mod.find_dates(doc.norm, doc.published)
+    dates, warnings = dates_mod.find_dates(doc.norm, doc.published)
+    # a number read as a year after publication ("2076 مدنياً") is no date of anything reported
+    latest = (doc.published.year + 1) if doc.published else 2100
+    doc.dates = [d for d in dates if d.start_date is None or 1900 <= d.start_date.year <= latest]
     doc.warnings.extend(warnings)
 
 
