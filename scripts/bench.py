@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("path", nargs="?", default=str(DEFAULT_CORPUS), help="corpus (.jsonl/.jsonl.gz)")
     ap.add_argument("--n", type=int, default=5000, help="articles to extract (the first N)")
     ap.add_argument("--jobs", default="1,2", help="worker counts to run, comma-separated")
-    ap.add_argument("--chunk", type=int, default=50, help="articles per task")
+    ap.add_argument("--chunk", type=int, default=250, help="articles per task")
     ap.add_argument("--json", dest="json_out", help="also write the numbers as JSON here")
     args = ap.parse_args(argv)
 

@@ -239,7 +239,7 @@ def register(app: typer.Typer) -> None:
         resume: Annotated[bool, typer.Option(help="skip documents already stored with the same content")] = False,
         engine: Annotated[str, typer.Option(help="local (process pool) or dask")] = "local",
         scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster)")] = None,
-        chunk_size: Annotated[int | None, typer.Option(help="documents per task (default 32; dask: 256, one "
+        chunk_size: Annotated[int | None, typer.Option(help="documents per task (default 128; dask: 256, one "
                                                          "Parquet partition each)")] = None,
         limit: Annotated[int | None, typer.Option(help="read at most this many records (a sample run)")] = None,
         store_text: Annotated[bool, typer.Option(help="keep each document's text in the store")] = True,
@@ -256,7 +256,7 @@ def register(app: typer.Typer) -> None:
             err.print(f"[red]error:[/red] --engine must be local or dask, not {engine!r}")
             raise typer.Exit(2)
         summary = run_batch(inputs, db, jobs=jobs, resume=resume, engine=engine, scheduler=scheduler,
-                            chunk_size=chunk_size or (256 if engine == "dask" else 32), store_text=store_text, limit=limit, parts_dir=parts_dir,
+                            chunk_size=chunk_size or (256 if engine == "dask" else 128), store_text=store_text, limit=limit, parts_dir=parts_dir,
                             cluster=cluster)
         if report:
             report.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
