@@ -99,10 +99,32 @@ class PhraseMatcher(Generic[T]):
         """Every boundary-respecting hit, possibly overlapping."""
         if not len(self._automaton):
             return []
+        hits: list[Match[T]] = []
         n = len(text)
         suffixes = self.suffixes
-        hits = (_on_boundaries(text, n, last, value, suffixes) for last, value in self._automaton.iter(text))
-        return [h for h in hits if h is not None]
+        # str.isalnum() is is_word_char(): "_" is not alphanumeric; inlined (not `_on_boundaries`, which
+        # must stay the same check), as this loop is the hot path of every matcher
+        for last, (key, payloads, stripped, length) in self._automaton.iter(text):
+            start, end = last - length + 1, last + 1
+            if end < n and text[end].isalnum():
+                tail_end = end + 1
+                while tail_end < n and text[tail_end].isalnum():
+                    tail_end += 1
+                if text[end:tail_end] not in suffixes:
+                    continue
+            token_start = start
+            while token_start > 0 and text[token_start - 1].isalnum():
+                token_start -= 1
+            prefix = text[token_start:start]
+            if stripped:
+                if prefix not in ARTICLE_PREFIXES and prefix not in BARE_PREFIXES:
+                    continue
+                if prefix.endswith("لل") or prefix.endswith("ال"):
+                    start -= 2 if prefix.endswith("ال") else 1
+            elif prefix and prefix not in BARE_PREFIXES and (key.startswith(ARTICLE) or prefix not in ARTICLE_PREFIXES):
+                continue
+            hits.append(Match(start, end, key, payloads))
+        return hits
 
     def find(self, text: str) -> list[Match[T]]:
         """Leftmost-longest non-overlapping hits, in text order."""
@@ -111,8 +133,8 @@ class PhraseMatcher(Generic[T]):
 
 def _on_boundaries(text: str, n: int, last: int, value: tuple, suffixes: frozenset[str]) -> Match | None:
     """The Match for an automaton hit ending at text[last] when it sits on word boundaries (a clitic
-    chain allowed before it, one of `suffixes` after it), else None. Shared by PhraseMatcher and
-    MatcherSet. str.isalnum() is `is_word_char` ("_" is not alphanumeric), inlined in this hot loop."""
+    chain allowed before it, one of `suffixes` after it), else None: for MatcherSet, the very check
+    that PhraseMatcher.find_all runs inlined (change both together)."""
     key, payloads, stripped, length = value
     start, end = last - length + 1, last + 1
     if end < n and text[end].isalnum():
