@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -165,13 +164,6 @@ def test_unnamed_source_speaks_for_the_resolved_side():
 # --- real articles from ../shared
 
 
-def _gold() -> list[dict]:
-    path = SHARED / "data/dev/gold.jsonl"
-    if not path.exists():
-        pytest.skip("../shared not present")
-    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
-
-
 def test_idlib_example_actors_and_sources():
     path = SHARED / "examples/idlib-2020.txt"
     if not path.exists():
@@ -182,10 +174,10 @@ def test_idlib_example_actors_and_sources():
     assert {"HTS", "TIP", "SYR-MIL", "RUS-MIL", "SOHR", "RUS-MOD"} <= found
 
 
-def test_yemen_dev_article_actors():
+def test_yemen_dev_article_actors(dev_gold):
     docs = [
         d
-        for d in _gold()
+        for d in dev_gold
         if "الحوثي" in d["text"] and "المقاومة الشعبية" in d["text"] and "التحالف" in d["text"]
     ]
     if not docs:
@@ -196,9 +188,9 @@ def test_yemen_dev_article_actors():
     assert {"HOUTHI", "POP-RES-YEM", "SAUDI-COALITION"} <= found
 
 
-def test_dev_gold_recall_floor():
+def test_dev_gold_recall_floor(dev_gold):
     """Every gold actor name we cover should still be found in the gold texts' evidence."""
-    docs = _gold()
+    docs = dev_gold
     total = found = 0
     for doc in docs:
         norm = normalize_key(doc["text"])

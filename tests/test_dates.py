@@ -153,13 +153,6 @@ def test_default_event_date_is_published_day():
     assert (m.start_date, m.end_date, m.time_precision, m.date_prec) == (THU, THU, 1, 1)
 
 
-def _gold_docs() -> list[dict]:
-    path = SHARED / "data" / "dev" / "gold.jsonl"
-    if not path.exists():
-        pytest.skip("../shared not present")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
 def _event_date(doc: dict, event: dict) -> date | None:
     norm, starts, _ = normalize(doc["text"])
     published = date.fromisoformat(doc["published"])
@@ -172,8 +165,8 @@ def _event_date(doc: dict, event: dict) -> date | None:
     return pick_event_date(mentions, norm, spans, published).start_date
 
 
-def test_idlib_example_dates():
-    doc = next(d for d in _gold_docs() if d["doc_id"] == "idlib-2020")
+def test_idlib_example_dates(dev_gold):
+    doc = next(d for d in dev_gold if d["doc_id"] == "idlib-2020")
     first = doc["events"][0]
     assert _event_date(doc, first) == date(2020, 1, 15)
     norm, _, _ = normalize(doc["text"])
@@ -181,9 +174,9 @@ def test_idlib_example_dates():
     assert spans and spans[0].start_date == date(2020, 1, 15) and spans[0].end_date == THU
 
 
-def test_dev_gold_date_accuracy_floor():
+def test_dev_gold_date_accuracy_floor(dev_gold):
     """Regression guard: dates picked from evidence match most gold dates (0.88 when written)."""
-    docs = _gold_docs()
+    docs = dev_gold
     pairs = [(d, e) for d in docs for e in d["events"] if e.get("date") and e["date"].get("start")]
     right = sum(_event_date(d, e) == date.fromisoformat(e["date"]["start"]) for d, e in pairs)
     assert right / len(pairs) >= 0.85

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -177,12 +176,8 @@ def test_negated_deaths_are_not_figures() -> None:
 # ------------------------------------------------------------------------------- real dev articles
 
 
-def _gold_doc(doc_id_part: str) -> dict:
-    path = SHARED / "data" / "dev" / "gold.jsonl"
-    if not path.exists():
-        pytest.skip("../shared not present")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        doc = json.loads(line)
+def _gold_doc(dev_gold: list[dict], doc_id_part: str) -> dict:
+    for doc in dev_gold:
         if doc_id_part in doc["doc_id"]:
             return doc
     pytest.skip(f"{doc_id_part} not in gold")
@@ -199,8 +194,8 @@ def _gold_doc(doc_id_part: str) -> dict:
         ("2015-07-22:1745", [("killed", 7), ("injured", 5), ("killed", 14)]),
     ],
 )
-def test_key_figures_of_real_articles(doc_id: str, expected: list[tuple[str, int]]) -> None:
-    doc = _gold_doc(doc_id)
+def test_key_figures_of_real_articles(dev_gold, doc_id: str, expected: list[tuple[str, int]]) -> None:
+    doc = _gold_doc(dev_gold, doc_id)
     got = [(f.kind, f.best) for f in figures(doc["text"])]
     for item in expected:
         assert item in got

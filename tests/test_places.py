@@ -12,7 +12,6 @@ from rasd.places import PlaceMention, find_places, load_gazetteer
 from rasd.text.normalize import normalize, normalize_key
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-GOLD = SHARED / "data" / "dev" / "gold.jsonl"
 
 
 def places(sentence: str, hint: str | None = None) -> list[tuple[str, PlaceMention]]:
@@ -141,19 +140,13 @@ def test_disambiguation_by_country_hint_and_context():
     assert m.country == "LY"
 
 
-def _gold_docs() -> list[dict]:
-    if not GOLD.exists():
-        pytest.skip("../shared not present")
-    return [json.loads(line) for line in GOLD.open(encoding="utf-8")]
-
-
 def _doc_mentions(doc: dict) -> tuple[str, list[PlaceMention]]:
     norm = normalize(doc["text"])[0]
     return norm, find_places(norm)
 
 
-def test_dev_idlib_example_reads_its_places():
-    doc = next(d for d in _gold_docs() if d["doc_id"].startswith("idlib"))
+def test_dev_idlib_example_reads_its_places(dev_gold):
+    doc = next(d for d in dev_gold if d["doc_id"].startswith("idlib"))
     norm, mentions = _doc_mentions(doc)
     by_text = {norm[m.start:m.end]: m for m in mentions}
     assert by_text["بمدينه ادلب".removeprefix("ب")].geo_precision == 1
@@ -163,8 +156,8 @@ def test_dev_idlib_example_reads_its_places():
     assert any(t.startswith("جنوب شرق ادلب") for t in by_text)
 
 
-def test_dev_yemen_article_stays_in_yemen():
-    doc = next((d for d in _gold_docs() if "زنجبار" in d["text"] and "شقرة" in d["text"]), None)
+def test_dev_yemen_article_stays_in_yemen(dev_gold):
+    doc = next((d for d in dev_gold if "زنجبار" in d["text"] and "شقرة" in d["text"]), None)
     if doc is None:
         pytest.skip("article not in this gold file")
     _, mentions = _doc_mentions(doc)
@@ -173,7 +166,7 @@ def test_dev_yemen_article_stays_in_yemen():
     assert any(m.name.startswith("Zinjibar") or m.name_ar == "زنجبار" for m in towns)
 
 
-def test_dev_gold_location_accuracy_floor():
+def test_dev_gold_location_accuracy_floor(dev_gold):
     """The SPEC location score on the dev gold, picking the mention inside each event's evidence."""
     import importlib.util
 
@@ -182,7 +175,7 @@ def test_dev_gold_location_accuracy_floor():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     total = hits = 0
-    for doc in _gold_docs():
+    for doc in dev_gold:
         norm, starts, _ = normalize(doc["text"])
         mentions = find_places(norm)
         from rasd.text.segment import split_sentences

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -268,13 +267,6 @@ def test_reported_event_is_not_a_non_event():
 
 # ---- real dev articles --------------------------------------------------------------------------
 
-def _gold_docs() -> list[dict]:
-    path = SHARED / "data" / "dev" / "gold.jsonl"
-    if not path.exists():
-        pytest.skip("../shared not present")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 @pytest.mark.parametrize(
     ("key", "phrase", "event_type", "sub"),
     [
@@ -290,8 +282,8 @@ def _gold_docs() -> list[dict]:
         ("مليونية الثورة", "مليونية", "Protests", "Peaceful protest"),
     ],
 )
-def test_dev_article_key_triggers(key, phrase, event_type, sub):
-    for doc in _gold_docs():
+def test_dev_article_key_triggers(dev_gold, key, phrase, event_type, sub):
+    for doc in dev_gold:
         norm = normalize(doc["text"])[0]
         pos = norm.find(normalize_key(key))
         if pos < 0:
