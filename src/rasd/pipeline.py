@@ -131,13 +131,6 @@ STAGES: list[tuple[str, Callable[[Document], None]]] = [
 
 # -- figures and denials onto events ----------------------------------------------------------
 
-def _event_for_sentence(doc: Document, index: int) -> EventDraft | None:
-    for ev in doc.events:
-        if index in ev.sentences:
-            return ev
-    return None
-
-
 def attach_figures(doc: Document) -> None:
     """Each figure goes to the event of its sentence; else to the event it results from."""
     for fig in doc.figures:
@@ -145,13 +138,10 @@ def attach_figures(doc: Document) -> None:
         if seg is not None and seg.stance == "denies":
             continue
         index = doc.sentence_index(fig.start)
-        event = _event_for_sentence(doc, index)
-        if event is not None and len([e for e in doc.events if index in e.sentences]) > 1:
-            # a sentence shared by several place events: the figure goes to the nearest place's event
-            event = min(
-                (e for e in doc.events if index in e.sentences),
-                key=lambda e: abs((e.place.start if e.place is not None else 10**9) - fig.start),
-            )
+        here = [e for e in doc.events if index in e.sentences]
+        # a sentence shared by several place events: the figure goes to the nearest place's event
+        event = min(here, key=lambda e: abs((e.place.start if e.place is not None else 10**9) - fig.start),
+                    default=None) if len(here) > 1 else (here[0] if here else None)
         if event is None:
             earlier = [e for e in doc.events if min(e.sentences) < index]
             if earlier:
@@ -388,8 +378,8 @@ def to_schema(doc: Document) -> RasdDocument:
     builder = _Builder(doc)
     inherit_places(doc)
     events = [builder.event(i + 1, ev) for i, ev in enumerate(sorted(doc.events, key=lambda e: e.first_start))]
-    for key, _channel_of in doc.attribution.relays:
-        builder.source_id(key)
+    for channel, _original in doc.attribution.relays:  # a relaying channel is listed as a source too
+        builder.source_id(channel)
     info = DocInfo(
         id=doc.doc_id, outlet=doc.outlet, url=doc.url, title=doc.title,
         published=doc.published.isoformat() if doc.published else None, chars=len(doc.text),

@@ -7,7 +7,7 @@ the outlet's own voice (SPEC section 4, "Sources"). The cues live in `lexicons/r
 `lexicons/denial_phrases.tsv` and `lexicons/speaker_nouns.tsv`.
 
 Sources of one side are kept as one source (روسيا → وزارة الدفاع الروسية → موسكو → الجيش الروسي):
-state bodies merge by their `party`, everything else by registry id.
+state bodies (government, military) merge by their country, everything else by registry id.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rasd.document import Document
 from rasd.text.matcher import PhraseMatcher
 from rasd.text.normalize import normalize_key
 
-SPEAKING_KINDS_MERGED_BY_PARTY = {"government", "military"}
+STATE_SPEAKER_KINDS = {"government", "military"}  # merged per country: one state speaks
 NON_SPEAKERS_INTER = {7}  # civilians do not issue statements in this sense
 _COMPLEMENTISER = re.compile(r"(?:^|\s)(?:ب?ان|قوله|قولها|ل?ان)(?:\s|$)")
 _ADJACENT_SUBJECT = re.compile(r"^\s*(?:قد|لقد|فقد|بدوره|بدورها)?\s*$")
@@ -106,7 +106,7 @@ def can_speak(mention) -> bool:
 def speaker_for_entry(entry) -> tuple[str, str]:
     """(merge key, kind) of a registry entry speaking as a source."""
     kind = entry.kind or "unnamed"
-    if kind in SPEAKING_KINDS_MERGED_BY_PARTY and entry.country and entry.country != "*" and entry.inter in (1, 8):
+    if kind in STATE_SPEAKER_KINDS and entry.country and entry.country != "*" and entry.inter in (1, 8):
         return f"{entry.country}:state", kind
     return entry.id, kind
 
