@@ -8,10 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from rasd import actors as actors_mod
 from rasd.document import Document
 from rasd.events import build_candidates
-from rasd.pipeline import STAGES, to_schema
+from rasd.pipeline import run, to_schema
 
 
 def main() -> None:
@@ -29,9 +28,10 @@ def main() -> None:
     from rasd.pipeline import parse_published
 
     doc = Document(text, published=parse_published(published))
-    doc.country_hint = actors_mod.country_of_text(doc.norm)
-    for _n, stage in STAGES:
-        stage(doc)
+    run(doc)
+    if not doc.relevant:
+        print("not relevant: no trigger of weight >= MIN_EVENT_WEIGHT and no figure", [(t.phrase, t.weight) for t in doc.triggers])
+        return
     print("country hint:", doc.country_hint)
     cands = build_candidates(doc, doc.attribution)
     for i, s in enumerate(doc.sentences):

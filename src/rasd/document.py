@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from rasd.text.normalize import normalize
@@ -28,7 +29,6 @@ class Document:
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
-    clauses: list[list[Span]] = field(default_factory=list)
     # stage outputs, in pipeline order; each stage documents the type it stores
     numbers: list[Any] = field(default_factory=list)
     dates: list[Any] = field(default_factory=list)
@@ -43,11 +43,16 @@ class Document:
     country_hint: str | None = None
     attribution: Any = None
     figure_actors: dict = field(default_factory=dict)
+    relevant: bool = True  # False once the relevance stage finds nothing an event could be read from
 
     def __post_init__(self) -> None:
         self.norm, self.starts, self.ends = normalize(self.text)
         self.sentences = split_sentences(self.norm)
-        self.clauses = [split_clauses(self.norm, s) for s in self.sentences]
+
+    @cached_property
+    def clauses(self) -> list[list[Span]]:
+        """Each sentence's clauses; split on first use, as most stages read whole sentences."""
+        return [split_clauses(self.norm, s) for s in self.sentences]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original-text offsets of the normalised range [start, end)."""

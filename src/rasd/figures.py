@@ -500,12 +500,14 @@ def _apply_after(q: _Q, qual: str) -> None:
         q.qualifier = qual
 
 
-def _scan(norm: str) -> tuple[list[_Tok], list[_Q], list[_Hit], list[_Hit]]:
-    """Tokens, the counts, the kind-word hits and the group-noun hits of a text."""
+def _scan(norm: str, matches: list[list[Match]] | None = None) -> tuple[list[_Tok], list[_Q], list[_Hit], list[_Hit]]:
+    """Tokens, the counts, the kind-word hits and the group-noun hits of a text (`matches`: the
+    text's `_all_matchers().find_all`, when the caller has it)."""
     toks = _tokens(norm)
     starts = list(map(_tok_start, toks))
     ends = list(map(_tok_end, toks))
-    matches = _all_matchers().find_all(norm)
+    if matches is None:
+        matches = _all_matchers().find_all(norm)
     n_kind = len(kind_matchers())
     kinds = _hits(norm, toks, matches[:n_kind], True, starts, ends)
     groups = _hits(norm, toks, matches[n_kind:], False, starts, ends)
@@ -643,8 +645,8 @@ class _NounPhrase:
 class _FigureReader:
     """Reads the figures of one text: counts, their noun phrases and the kind words they attach to."""
 
-    def __init__(self, norm: str) -> None:
-        self.toks, self.qs, self.kinds, self.groups = _scan(norm)
+    def __init__(self, norm: str, matches: list[list[Match]] | None = None) -> None:
+        self.toks, self.qs, self.kinds, self.groups = _scan(norm, matches)
         self.sent = _sentence_ids(norm, self.toks) if self.toks else []
         self.kind_at = {h.ts: h for h in self.kinds}
         self.group_at = {h.ts: h for h in self.groups}
@@ -917,7 +919,10 @@ class _FigureReader:
 
 def find_figures(norm: str) -> list[FigureMention]:
     """Figures about people (killed, injured, displaced ...) with their count, kind and victims' group."""
-    reader = _FigureReader(norm)
+    matches = _all_matchers().find_all(norm)
+    if not any(matches[:len(kind_matchers())]):
+        return []  # every figure needs a kind word (its own, one near it, or the figure's before it)
+    reader = _FigureReader(norm, matches)
     if not reader.toks:
         return []
     for q in reader.qs:

@@ -1,9 +1,11 @@
 """The pipeline: the ordered stages over one Document, and `extract()`.
 
-normalise → sentences → figures (numbers) → dates → places → actors → sources → triggers → events
-→ claims → reconcile. Each stage is a function `stage(doc)` that reads what earlier stages stored on
-the Document and adds its own mentions; `STAGES` is the one place their order is written down.
-The engines (CLI, HTTP API, batch and Dask runners) all call `extract`.
+normalise → sentences → triggers → figures (numbers) → relevance → country → dates → places → actors
+→ sources → victims → weapons → events → claims → reconcile. Each stage is a function `stage(doc)` that
+reads what earlier stages stored on the Document and adds its own mentions; `STAGES` is the one place
+their order is written down. The relevance stage stops a document that has no event word strong enough
+to make an event and no figure: no event can come out of it, so the costlier stages are not run (a
+third of a general news corpus). The engines (CLI, HTTP API, batch and Dask runners) all call `extract`.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ def stage_places(doc: Document) -> None:
 
 def stage_actors(doc: Document) -> None:
     doc.actors = actors_mod.find_actors(doc.norm, country_hint=doc.country_hint)
+    # a trigger word inside an actor's name (تحرير in هيئة تحرير الشام) is not an event
+    doc.triggers = [t for t in doc.triggers if not _inside_actor(doc, t)]
 
 
 def stage_sources(doc: Document) -> None:
@@ -89,8 +93,23 @@ def _inside_actor(doc: Document, trigger) -> bool:
 
 
 def stage_triggers(doc: Document) -> None:
-    # a trigger word inside an actor's name (تحرير in هيئة تحرير الشام) is not an event
-    doc.triggers = [t for t in triggers_mod.find_event_triggers(doc.norm) if not _inside_actor(doc, t)]
+    """Event words with their types and weights in context (`stage_actors` later drops those inside
+    an actor's name)."""
+    doc.triggers = triggers_mod.find_event_triggers(doc.norm)
+
+
+def stage_relevance(doc: Document) -> None:
+    """An event needs a trigger of weight MIN_EVENT_WEIGHT or a figure (`stage_events` keeps no other;
+    a figure with no event makes one): a document with neither has no event, and `run` stops here."""
+    doc.relevant = bool(doc.figures) or any(t.weight >= MIN_EVENT_WEIGHT for t in doc.triggers)
+
+
+def stage_country(doc: Document) -> None:
+    """The country the article is about, which places and actors are read against."""
+    doc.country_hint = actors_mod.country_of_text(doc.norm)
+
+
+def stage_weapons(doc: Document) -> None:
     doc.weapons = triggers_mod.find_weapons(doc.norm)
 
 
@@ -118,13 +137,16 @@ def resolve_figure_actors(doc: Document) -> None:
 
 
 STAGES: list[tuple[str, Callable[[Document], None]]] = [
+    ("triggers", stage_triggers),
     ("figures", stage_figures),
+    ("relevance", stage_relevance),
+    ("country", stage_country),
     ("dates", stage_dates),
     ("places", stage_places),
     ("actors", stage_actors),
     ("sources", stage_sources),
     ("victims", resolve_figure_actors),
-    ("triggers", stage_triggers),
+    ("weapons", stage_weapons),
     ("events", stage_events),
 ]
 
@@ -347,9 +369,11 @@ class _Builder:
 
 
 def run(doc: Document) -> Document:
-    doc.country_hint = actors_mod.country_of_text(doc.norm)
+    """Every stage in order, until one finds the document irrelevant (`stage_relevance`)."""
     for _name, stage in STAGES:
         stage(doc)
+        if not doc.relevant:
+            break
     return doc
 
 
@@ -378,7 +402,9 @@ def to_schema(doc: Document) -> RasdDocument:
     builder = _Builder(doc)
     inherit_places(doc)
     events = [builder.event(i + 1, ev) for i, ev in enumerate(sorted(doc.events, key=lambda e: e.first_start))]
-    for channel, _original in doc.attribution.relays:  # a relaying channel is listed as a source too
+    # a channel that relays the claims is listed as a source too (a document with no event has no claims)
+    relays = doc.attribution.relays if events else []
+    for channel, _original in relays:
         builder.source_id(channel)
     info = DocInfo(
         id=doc.doc_id, outlet=doc.outlet, url=doc.url, title=doc.title,
