@@ -7,7 +7,7 @@ pipeline over this text has to pay. The ratio pipeline/floor says how much of th
 own rules cost. Documents that fail count as errors and never stop the run.
 
 Workers call the batch engine (`rasd.engines.process_records`) when it exists, else `rasd.extract`;
-both pools warm up (load the lexicons and gazetteer) before the clock starts.
+every worker of both pools has loaded the lexicons and gazetteer before the clock starts.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import json
 import os
 import platform
 import resource
+import statistics
 import sys
 import time
 from datetime import UTC, datetime
 from itertools import islice
-from multiprocessing import Pool
+from multiprocessing import Barrier, Pool
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,8 +56,14 @@ def _extract_many(records: list[dict]) -> list[dict]:
     return out
 
 
-def _warm(_: int) -> int:
+def _warm(barrier) -> None:
+    """Pool initializer: load the lexicons and gazetteer, then wait until every worker has: no worker
+    may start the timed run cold (a cold worker pays about a second and a half of loading inside it)."""
     _extract_many([{"id": "warmup", "text": WARMUP_TEXT, "published": "2020-01-16"}])
+    barrier.wait()
+
+
+def _pid(_: int) -> int:
     return os.getpid()
 
 
@@ -95,9 +102,10 @@ def floor_seconds(texts: list[str]) -> float:
 
 def run_pool(records: list[dict], jobs: int, chunk: int) -> dict:
     chunks = [records[i:i + chunk] for i in range(0, len(records), chunk)]
-    with Pool(processes=jobs) as pool:
-        t0 = time.perf_counter()
-        pool.map(_warm, range(jobs * 2), chunksize=1)  # every worker loads its lexicons before the clock
+    t0 = time.perf_counter()
+    barrier = Barrier(jobs)
+    with Pool(processes=jobs, initializer=_warm, initargs=(barrier,)) as pool:
+        pool.map(_pid, range(jobs), chunksize=1)  # runs once the initializers (and so the barrier) are done
         warm = time.perf_counter() - t0
         t0 = time.perf_counter()
         rss: dict[int, float] = {}
@@ -108,6 +116,30 @@ def run_pool(records: list[dict], jobs: int, chunk: int) -> dict:
         seconds = time.perf_counter() - t0
     return {"jobs": jobs, "seconds": seconds, "warmup_s": warm, "documents": docs, "events": events,
             "errors": errors, "peak_rss_mb": sorted(rss.values(), reverse=True)}
+
+
+def summarise(runs: list[dict], job_counts: list[int]) -> dict:
+    """Median articles/s per job count over the rounds, and the median of each round's speed-up."""
+    median: dict[str, dict] = {}
+    lines = []
+    for jobs in job_counts:
+        mine = [r for r in runs if r["jobs"] == jobs]
+        entry = {"articles_per_s": statistics.median(r["articles_per_s"] for r in mine),
+                 "mb_per_s": statistics.median(r["mb_per_s"] for r in mine),
+                 "events_per_s": statistics.median(r["events_per_s"] for r in mine),
+                 "peak_rss_mb": max(max(r["peak_rss_mb"]) for r in mine)}
+        if jobs != 1 and 1 in job_counts:
+            ups = [r["articles_per_s"] / one["articles_per_s"] for r in mine for one in runs
+                   if one["jobs"] == 1 and one["round"] == r["round"]]
+            entry["speed_up"] = statistics.median(ups)
+        median[str(jobs)] = entry
+        line = (f"median of {len(mine)} (jobs={jobs}): {entry['articles_per_s']:.1f} articles/s, "
+                f"{entry['mb_per_s']:.3f} MB/s, {entry['events_per_s']:.1f} events/s, "
+                f"peak RSS/worker {entry['peak_rss_mb']:.0f} MB")
+        if "speed_up" in entry:
+            line += f", speed-up vs jobs=1 {entry['speed_up']:.2f}x"
+        lines.append(line)
+    return {"median": median, "lines": lines}
 
 
 def machine() -> dict:
@@ -129,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=5000, help="articles to extract (the first N)")
     ap.add_argument("--jobs", default="1,2", help="worker counts to run, comma-separated")
     ap.add_argument("--chunk", type=int, default=250, help="articles per task")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds (each runs every job count); medians are reported")
     ap.add_argument("--json", dest="json_out", help="also write the numbers as JSON here")
     args = ap.parse_args(argv)
 
@@ -147,26 +180,29 @@ def main(argv: list[str] | None = None) -> int:
     floor = read_s + norm_s
     print(f"floor (read {read_s:.2f}s + normalise/sentences/tokens {norm_s:.2f}s): {floor:.2f}s, "
           f"{len(texts) / floor:.0f} articles/s")
+    job_counts = [int(j) for j in args.jobs.split(",") if j.strip()]
     runs = []
-    for jobs in [int(j) for j in args.jobs.split(",") if j.strip()]:
-        r = run_pool(records, jobs, args.chunk)
-        s = r["seconds"]
-        r.update(articles_per_s=r["documents"] / s, mb_per_s=mb / s, events_per_s=r["events"] / s,
-                 ratio_to_floor=s * jobs / floor)
-        runs.append(r)
-        rss = ", ".join(f"{x:.0f}" for x in r["peak_rss_mb"])
-        print(f"jobs={jobs}: {s:.1f}s, {r['articles_per_s']:.1f} articles/s, {r['mb_per_s']:.3f} MB/s, "
-              f"{r['events_per_s']:.1f} events/s, {r['events']} events, {r['errors']} errors, "
-              f"peak RSS/worker MB [{rss}], warm-up {r['warmup_s']:.1f}s, "
-              f"pipeline/floor {r['ratio_to_floor']:.1f}x (CPU-seconds)")
-    if len(runs) > 1 and runs[0]["jobs"] == 1:
-        for r in runs[1:]:
-            print(f"speed-up jobs={r['jobs']} vs 1: {r['articles_per_s'] / runs[0]['articles_per_s']:.2f}x")
+    # the job counts alternate within each round, so a slow spell of a shared machine hits both alike
+    for round_no in range(1, args.repeat + 1):
+        for jobs in job_counts:
+            r = run_pool(records, jobs, args.chunk)
+            s = r["seconds"]
+            r.update(round=round_no, articles_per_s=r["documents"] / s, mb_per_s=mb / s,
+                     events_per_s=r["events"] / s, ratio_to_floor=s * jobs / floor)
+            runs.append(r)
+            rss = ", ".join(f"{x:.0f}" for x in r["peak_rss_mb"])
+            print(f"round {round_no} jobs={jobs}: {s:.1f}s, {r['articles_per_s']:.1f} articles/s, "
+                  f"{r['mb_per_s']:.3f} MB/s, {r['events_per_s']:.1f} events/s, {r['events']} events, "
+                  f"{r['errors']} errors, peak RSS/worker MB [{rss}], warm-up {r['warmup_s']:.1f}s, "
+                  f"pipeline/floor {r['ratio_to_floor']:.1f}x (CPU-seconds)", flush=True)
+    summary = summarise(runs, job_counts)
+    for line in summary["lines"]:
+        print(line)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(
             {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": info,
              "corpus": str(path), "articles": len(records), "mb": mb, "read_s": read_s, "floor_s": floor,
-             "runs": runs}, indent=2), encoding="utf-8")
+             "runs": runs, "median": summary["median"]}, indent=2), encoding="utf-8")
     return 0
 
 

@@ -41,8 +41,11 @@ def run_local(chunks: Iterable[list[dict]], jobs: int = 1) -> Iterator[tuple[lis
         for chunk in chunks:
             yield chunk, process_records(chunk)
         return
+    from rasd.pipeline import warm_up
+
     it = iter(chunks)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # each worker loads the lexicons and gazetteer as it starts, not inside its first chunk
+    with ProcessPoolExecutor(max_workers=jobs, initializer=warm_up) as pool:
         pending: deque[tuple[list[dict], Future]] = deque(
             (chunk, pool.submit(process_records, chunk)) for chunk in islice(it, jobs * 3))
         while pending:
