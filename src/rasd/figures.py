@@ -232,7 +232,32 @@ def _tokens(norm: str) -> list[_Tok]:
     return list(map(_new_tok, zip(map(re.Match.start, ms), map(re.Match.end, ms), texts, words, strict=True)))
 
 
-@lru_cache(maxsize=65536)
+_OPENS_MEMO: dict[str, bool] = {}  # word -> `_may_open_count(word)`, filled as words come
+_OPENS_MEMO_SIZE = 200_000  # distinct words kept (a long corpus run clears it and starts again)
+
+
+def _opening_tokens(texts: list[str]) -> set[int]:
+    """Indices of the tokens that may open a count. Known words are looked up at C speed (`map` over
+    `dict.get`, no Python call per token, as this runs over every token of every text); only words
+    never seen before go through `_may_open_count`."""
+    memo = _OPENS_MEMO
+    flags = list(map(memo.get, texts))
+    try:
+        i = flags.index(None)
+        while True:
+            word = texts[i]
+            flag = memo.get(word)
+            if flag is None:
+                if len(memo) >= _OPENS_MEMO_SIZE:
+                    memo.clear()
+                flag = memo[word] = _may_open_count(word)
+            flags[i] = flag
+            i = flags.index(None, i + 1)
+    except ValueError:
+        pass
+    return set(compress(_counter(), flags))
+
+
 def _may_open_count(word: str) -> bool:
     """False when no count can start at this word (most words), so `_quantity_at` is not asked:
     not a digit, a number word, a qualifier or vague phrase, nor بين/من/ما of a range. (_unclitic with
@@ -515,7 +540,7 @@ def _scan(norm: str, matches: list[list[Match]] | None = None) -> tuple[list[_To
     group_at = {h.ts: h for h in groups}
     qs: list[_Q] = []
     # only these tokens can start a count or a counting noun; the loop jumps from one to the next
-    opens = set(compress(_counter(), map(_may_open_count, map(_tok_text, toks))))
+    opens = _opening_tokens(list(map(_tok_text, toks)))
     cands = sorted(opens | kind_at.keys() | group_at.keys())
     ci, nc = 0, len(cands)
     i = 0
