@@ -18,7 +18,7 @@ import csv
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rasd.text.matcher import PhraseMatcher
@@ -278,6 +278,7 @@ def _country_matcher() -> PhraseMatcher[str]:
     return PhraseMatcher(entries)
 
 
+@lru_cache(maxsize=8)  # the pipeline asks once, and `find_actors` again when the answer was None
 def country_of_text(norm: str) -> str | None:
     """A cheap country hint: the country most named (names, cities, nationality adjectives).
 
