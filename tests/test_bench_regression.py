@@ -86,15 +86,19 @@ def _bench(*args: str) -> subprocess.CompletedProcess:
 def test_bench_script_runs_on_a_few_articles(tmp_path) -> None:
     path = need(DEV_ARTICLES)
     out = tmp_path / "bench.json"
-    proc = _bench(str(path), "--n", "12", "--jobs", "1,2", "--chunk", "4", "--json", str(out))
+    proc = _bench(str(path), "--n", "12", "--jobs", "1,2", "--chunk", "4", "--repeat", "2", "--json", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "articles/s" in proc.stdout and "floor" in proc.stdout and "cores" in proc.stdout
+    assert "median of 2 (jobs=2)" in proc.stdout and "speed-up" in proc.stdout
     result = json.loads(out.read_text(encoding="utf-8"))
-    one, two = result["runs"]
-    assert one["documents"] == two["documents"] == 12
-    assert one["events"] == two["events"] > 0
-    assert one["errors"] == 0
-    assert all(0 < mb < 2000 for mb in one["peak_rss_mb"] + two["peak_rss_mb"])
+    runs = result["runs"]
+    # two rounds, each with one worker then two: the same documents and events whatever the workers
+    assert [(r["round"], r["jobs"]) for r in runs] == [(1, 1), (1, 2), (2, 1), (2, 2)]
+    assert {r["documents"] for r in runs} == {12}
+    assert len({r["events"] for r in runs}) == 1 and runs[0]["events"] > 0
+    assert all(r["errors"] == 0 for r in runs)
+    assert all(0 < mb < 2000 for r in runs for mb in r["peak_rss_mb"])
+    assert set(result["median"]) == {"1", "2"} and result["median"]["2"]["speed_up"] > 0
 
 
 def test_bench_script_says_when_the_corpus_is_missing() -> None:
