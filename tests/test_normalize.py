@@ -42,3 +42,13 @@ def test_offset_map_is_monotonic_and_in_bounds(text):
     assert len(norm) == len(starts) == len(ends)
     assert all(0 <= a < b <= len(text) for a, b in zip(starts, ends, strict=True))
     assert starts == sorted(starts)
+
+
+@given(st.text(alphabet=st.sampled_from(list("إأآٱابتةىيؤئءَُِّـ٠١٢۳٫٬ \u00a0\t“”‘’&;\u200f\ufe8d\ufedfAbZz.,")), max_size=80))
+def test_whole_text_equals_character_by_character_folding(text):
+    # the fast path (runs mapped whole) must give exactly what folding each character alone gives
+    from rasd.text.normalize import _fold_char
+
+    norm, starts, ends = normalize(text)
+    assert norm == "".join(_fold_char(c) for c in text)
+    assert all(text[a:b] for a, b in zip(starts, ends, strict=True))
