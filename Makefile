@@ -61,7 +61,7 @@ corpus: install
 	$(RASD) batch $(SHARED)/data/corpus/*.jsonl.gz --db corpus.duckdb --jobs 2 --report corpus-report.json
 
 bench: install
-	$(PY) scripts/bench.py $(SHARED)/data/corpus/arabic-news-2013.jsonl.gz
+	$(PY) scripts/bench.py $(SHARED)/data/corpus/arabic-news-2013.jsonl.gz --stages
 
 bench-api: install
 	$(PY) scripts/bench_api.py

@@ -4,7 +4,9 @@ Extracts the first N articles of a corpus with one worker process and with two, 
 articles/s, MB/s (UTF-8 bytes of text), events/s and each worker's peak RSS, next to a *floor*: the
 time to read the records and `normalize` + `split_sentences` + tokenise the same texts, i.e. what any
 pipeline over this text has to pay. The ratio pipeline/floor says how much of the time the extractor's
-own rules cost. Documents that fail count as errors and never stop the run.
+own rules cost. Documents that fail count as errors and never stop the run. `--repeat` rounds (3)
+each run every job count in turn, so a slow spell of a shared machine hits both; medians are
+reported. `--stages` ends with the CPU time of each pipeline stage in one process.
 
 Workers call the batch engine (`rasd.engines.process_records`) when it exists, else `rasd.extract`;
 every worker of both pools has loaded the lexicons and gazetteer before the clock starts.
@@ -118,6 +120,53 @@ def run_pool(records: list[dict], jobs: int, chunk: int) -> dict:
             "errors": errors, "peak_rss_mb": sorted(rss.values(), reverse=True)}
 
 
+def stage_times(records: list[dict]) -> dict[str, float]:
+    """CPU seconds per pipeline stage over the records, in this process (the `--stages` table): the
+    same steps as `rasd.extract` (input cleaning, Document, each of `STAGES` until the relevance stage
+    stops a document, then the schema and its JSON dump)."""
+    from rasd.document import Document
+    from rasd.pipeline import STAGES, parse_published, to_schema, warm_up
+    from rasd.text.input import clean_input
+
+    warm_up()
+    spent: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.process_time()
+        spent[name] = spent.get(name, 0.0) + now - since
+        return now
+
+    for rec in records:
+        t = time.process_time()
+        try:
+            text, _notes = clean_input(rec["text"])
+        except ValueError:
+            continue
+        t = lap("input cleaning", t)
+        doc = Document(text, published=parse_published(rec.get("published")))
+        t = lap("normalise + sentences (Document)", t)
+        for name, stage in STAGES:
+            stage(doc)
+            t = lap(name, t)
+            if not doc.relevant:
+                break
+        result = to_schema(doc)
+        t = lap("to schema", t)
+        result.model_dump(mode="json", by_alias=True)
+        lap("JSON dump", t)
+    return spent
+
+
+def print_stage_table(records: list[dict]) -> None:
+    spent = stage_times(records)
+    total = sum(spent.values())
+    n = max(len(records), 1)
+    print(f"stages, one process, CPU time over {len(records)} articles: {total / n * 1000:.2f} ms/article, "
+          f"{n / total:.1f} articles/s")
+    for name, sec in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:34s} {sec / n * 1000:6.3f} ms/article  {100 * sec / total:5.1f} %")
+
+
 def summarise(runs: list[dict], job_counts: list[int]) -> dict:
     """Median articles/s per job count over the rounds, and the median of each round's speed-up."""
     median: dict[str, dict] = {}
@@ -162,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", default="1,2", help="worker counts to run, comma-separated")
     ap.add_argument("--chunk", type=int, default=250, help="articles per task")
     ap.add_argument("--repeat", type=int, default=3, help="rounds (each runs every job count); medians are reported")
+    ap.add_argument("--stages", action="store_true", help="also time each pipeline stage in this process")
     ap.add_argument("--json", dest="json_out", help="also write the numbers as JSON here")
     args = ap.parse_args(argv)
 
@@ -198,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(runs, job_counts)
     for line in summary["lines"]:
         print(line)
+    if args.stages:  # last: the workers fork from this process and must not inherit its warm caches
+        print_stage_table(records)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(
             {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": info,

@@ -86,10 +86,14 @@ def _bench(*args: str) -> subprocess.CompletedProcess:
 def test_bench_script_runs_on_a_few_articles(tmp_path) -> None:
     path = need(DEV_ARTICLES)
     out = tmp_path / "bench.json"
-    proc = _bench(str(path), "--n", "12", "--jobs", "1,2", "--chunk", "4", "--repeat", "2", "--json", str(out))
+    proc = _bench(str(path), "--n", "12", "--jobs", "1,2", "--chunk", "4", "--repeat", "2", "--stages", "--json", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "articles/s" in proc.stdout and "floor" in proc.stdout and "cores" in proc.stdout
     assert "median of 2 (jobs=2)" in proc.stdout and "speed-up" in proc.stdout
+    # the stage table names every stage that ran, with its share of the time
+    table = proc.stdout.split("stages, one process", 1)[1]
+    for stage in ("places", "figures", "triggers", "relevance", "to schema"):
+        assert stage in table
     result = json.loads(out.read_text(encoding="utf-8"))
     runs = result["runs"]
     # two rounds, each with one worker then two: the same documents and events whatever the workers
