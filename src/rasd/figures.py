@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from rasd.text.matcher import PRONOUN_SUFFIXES, Match, MatcherSet, PhraseMatcher, longest_first
+from rasd.text.memo import lookup_all
 from rasd.text.normalize import normalize_key
 from rasd.text.segment import sentence_spans
 
@@ -237,25 +238,9 @@ _OPENS_MEMO_SIZE = 200_000  # distinct words kept (a long corpus run clears it a
 
 
 def _opening_tokens(texts: list[str]) -> set[int]:
-    """Indices of the tokens that may open a count. Known words are looked up at C speed (`map` over
-    `dict.get`, no Python call per token, as this runs over every token of every text); only words
-    never seen before go through `_may_open_count`."""
-    memo = _OPENS_MEMO
-    flags = list(map(memo.get, texts))
-    try:
-        i = flags.index(None)
-        while True:
-            word = texts[i]
-            flag = memo.get(word)
-            if flag is None:
-                if len(memo) >= _OPENS_MEMO_SIZE:
-                    memo.clear()
-                flag = memo[word] = _may_open_count(word)
-            flags[i] = flag
-            i = flags.index(None, i + 1)
-    except ValueError:
-        pass
-    return set(compress(_counter(), flags))
+    """Indices of the tokens that may open a count: known words come from the memo at C speed (this
+    runs over every token of every text); only words never seen before go through `_may_open_count`."""
+    return set(compress(_counter(), lookup_all(_OPENS_MEMO, texts, _may_open_count, _OPENS_MEMO_SIZE)))
 
 
 def _may_open_count(word: str) -> bool:

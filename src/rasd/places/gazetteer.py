@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import overload
 
 from rasd.text.matcher import ARTICLE, ARTICLE_PREFIXES, BARE_PREFIXES, Match
+from rasd.text.memo import lookup_all
 from rasd.text.normalize import normalize_key
 
 NOT_PLACE = -1
@@ -95,13 +96,11 @@ class WordIndex:
         return list(self._payloads)
 
     def _plan(self, word: str) -> tuple[_Step, ...]:
-        """What a word can start, worked out once per distinct word (cached): for each valid proclitic
-        split, the single-word hits it yields (offsets relative to the word) and the second words of the
-        longer names that may start there. Single-word hits depend on the word alone, so only names of
-        several words need the text; most words yield nothing and cost one dict look-up per occurrence."""
-        plan = self._plans.get(word)
-        if plan is not None:
-            return plan
+        """What a word can start, worked out once per distinct word (`_hits` keeps it in `_plans`): for
+        each valid proclitic split, the single-word hits it yields (offsets relative to the word) and the
+        second words of the longer names that may start there. Single-word hits depend on the word alone,
+        so only names of several words need the text; most words yield nothing and cost one dict look-up
+        per occurrence."""
         index = self._index
         steps = []
         for plen in range(0, len(word) - 1):
@@ -128,10 +127,7 @@ class WordIndex:
                 singles.append((start, key, self._payloads[key]))
             if multi or singles:
                 steps.append((plen, prefix, form, multi, tuple(singles)))
-        if len(self._plans) >= _PLAN_CACHE_SIZE:
-            self._plans.clear()  # a long corpus run: keep memory bounded (the frequent words come back)
-        plan = self._plans[word] = tuple(steps)
-        return plan
+        return tuple(steps)
 
     def find_all(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match[int]]:
         """Every word-aligned hit, possibly overlapping (`toks`: the text's words, when already split)."""
@@ -146,21 +142,12 @@ class WordIndex:
         append = hits.append
         n = len(text)
         index = self._index
-        plans = self._plans
         if toks is None:
             toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
         last = len(toks) - 1
         # look every word's plan up at C speed, fill in the words never seen, then visit only the words
         # that start something (about a third of a text's words)
-        words = list(map(itemgetter(2), toks))
-        plan_of = list(map(plans.get, words))
-        try:
-            i = plan_of.index(None)
-            while True:
-                plan_of[i] = self._plan(words[i])
-                i = plan_of.index(None, i + 1)
-        except ValueError:
-            pass
+        plan_of = lookup_all(self._plans, list(map(itemgetter(2), toks)), self._plan, _PLAN_CACHE_SIZE)
         for i in compress(range(len(plan_of)), plan_of):
             s, e, _word = toks[i]
             for plen, prefix, form, multi, singles in plan_of[i]:
