@@ -122,38 +122,36 @@ def run_pool(records: list[dict], jobs: int, chunk: int) -> dict:
 
 def stage_times(records: list[dict]) -> dict[str, float]:
     """CPU seconds per pipeline stage over the records, in this process (the `--stages` table): the
-    same steps as `rasd.extract` (input cleaning, Document, each of `STAGES` until the relevance stage
-    stops a document, then the schema and its JSON dump)."""
+    steps of `rasd.extract` (input cleaning, Document, `pipeline.run` stage by stage, the schema)
+    and the JSON dump."""
     from rasd.document import Document
-    from rasd.pipeline import STAGES, parse_published, to_schema, warm_up
+    from rasd.pipeline import parse_published, run, to_schema, warm_up
     from rasd.text.input import clean_input
 
     warm_up()
     spent: dict[str, float] = {}
+    last = time.process_time()
 
-    def lap(name: str, since: float) -> float:
+    def lap(name: str) -> None:
+        nonlocal last
         now = time.process_time()
-        spent[name] = spent.get(name, 0.0) + now - since
-        return now
+        spent[name] = spent.get(name, 0.0) + now - last
+        last = now
 
     for rec in records:
-        t = time.process_time()
+        last = time.process_time()
         try:
             text, _notes = clean_input(rec["text"])
         except ValueError:
             continue
-        t = lap("input cleaning", t)
+        lap("input cleaning")
         doc = Document(text, published=parse_published(rec.get("published")))
-        t = lap("normalise + sentences (Document)", t)
-        for name, stage in STAGES:
-            stage(doc)
-            t = lap(name, t)
-            if not doc.relevant:
-                break
+        lap("normalise + sentences (Document)")
+        run(doc, after_stage=lap)
         result = to_schema(doc)
-        t = lap("to schema", t)
+        lap("to schema")
         result.model_dump(mode="json", by_alias=True)
-        lap("JSON dump", t)
+        lap("JSON dump")
     return spent
 
 

@@ -382,10 +382,13 @@ class _Builder:
         )
 
 
-def run(doc: Document) -> Document:
-    """Every stage in order, until one finds the document irrelevant (`stage_relevance`)."""
-    for _name, stage in STAGES:
+def run(doc: Document, after_stage: Callable[[str], None] | None = None) -> Document:
+    """Every stage in order, until one finds the document irrelevant (`stage_relevance`).
+    `after_stage(name)` is called after each stage that ran (the benchmark times stages with it)."""
+    for name, stage in STAGES:
         stage(doc)
+        if after_stage is not None:
+            after_stage(name)
         if not doc.relevant:
             break
     return doc
