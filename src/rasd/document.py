@@ -29,21 +29,19 @@ class Document:
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
-    # stage outputs, in pipeline order; each stage documents the type it stores
-    numbers: list[Any] = field(default_factory=list)
+    # stage outputs, in pipeline order (`pipeline.STAGES`); each stage documents the type it stores
+    triggers: list[Any] = field(default_factory=list)
+    figures: list[Any] = field(default_factory=list)
+    relevant: bool = True  # False once the relevance stage finds nothing an event could be read from
+    country_hint: str | None = None
     dates: list[Any] = field(default_factory=list)
     places: list[Any] = field(default_factory=list)
     actors: list[Any] = field(default_factory=list)
-    sources: list[Any] = field(default_factory=list)
-    triggers: list[Any] = field(default_factory=list)
-    events: list[Any] = field(default_factory=list)
-    figures: list[Any] = field(default_factory=list)
-    weapons: list[Any] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    country_hint: str | None = None
     attribution: Any = None
     figure_actors: dict = field(default_factory=dict)
-    relevant: bool = True  # False once the relevance stage finds nothing an event could be read from
+    weapons: list[Any] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.norm, self.starts, self.ends = normalize(self.text)
